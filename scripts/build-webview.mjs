@@ -1,0 +1,20 @@
+// Bundles the browser app (webview/) into dist/webview.js for the webview panels.
+import { build } from 'esbuild';
+import { existsSync } from 'node:fs';
+
+const entry = 'webview/main.ts';
+if (!existsSync(entry)) {
+  console.log('webview: no entry yet, skipped');
+} else {
+  await build({
+    entryPoints: [entry],
+    bundle: true,
+    format: 'iife',
+    platform: 'browser',
+    target: 'es2022',
+    outfile: 'dist/webview.js',
+    sourcemap: true,
+    minify: process.env.NODE_ENV === 'production',
+    logLevel: 'warning',
+  });
+}

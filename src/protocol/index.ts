@@ -1,0 +1,5 @@
+export * from './config';
+export * from './events';
+export * from './selectivity';
+export * from './runStore';
+export * from './webview';

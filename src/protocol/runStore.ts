@@ -1,0 +1,36 @@
+// Layout of a run folder on disk, shared so that host and CLI read what the engine writes.
+export const RUN_FILES = {
+  config: 'config.json',
+  meta: 'meta.json',
+  events: 'events.jsonl',
+  metrics: 'metrics.jsonl',
+  summary: 'summary.json',
+  selectivityDir: 'selectivity',
+  selectivityIndex: 'selectivity/index.json',
+  checkpointsDir: 'checkpoints',
+  lock: 'run.lock',
+} as const;
+
+/** selectivity/index.json: one entry per analysed epoch; arrays live in epoch-NNNN.bin as float32/int32/uint32. */
+export interface SelectivityIndexEntry {
+  epoch: number;
+  file: string;
+  networkSI: number;
+  layers: Array<{
+    layer: string;
+    units: number;
+    classes: number;
+    bins: number;
+    /** Byte offsets into the .bin file of each array. */
+    si: number;
+    preferred: number;
+    classMeans: number;
+    edges: number;
+    counts: number;
+  }>;
+}
+
+export interface SelectivityIndex {
+  version: 1;
+  epochs: SelectivityIndexEntry[];
+}
