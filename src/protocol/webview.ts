@@ -16,6 +16,8 @@ export interface RunViewState {
   /** Latest class-response histograms. */
   classResponses?: { epoch: number; layers: LayerClassHistograms[] };
   summary?: RunSummary;
+  /** Added by engineer 6 (webview): the last error message the engine reported for this run. */
+  error?: string;
 }
 
 export type HostToWebview =
