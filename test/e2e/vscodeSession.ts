@@ -1,0 +1,190 @@
+// Drives a real VS Code (code-server, started through `npm start`'s script with the packaged VSIX)
+// in headless Chromium. Everything waits on real conditions in the page; nothing sleeps blindly.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type FrameLocator, type Locator, type Page } from 'playwright-core';
+
+export const projectRoot = resolve(__dirname, '..', '..', '..');
+export const artifactsDir = join(projectRoot, 'test-artifacts', 'e2e');
+export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const codeServerPath = join(projectRoot, '.cache', 'code-server', 'node_modules', '.bin', 'code-server');
+
+/** Why the e2e suite cannot run here, or undefined when it can. */
+export function missingPrerequisite(): string | undefined {
+  if (!existsSync(codeServerPath)) return `code-server is not installed (run: bash scripts/install-code-server.sh)`;
+  if (!existsSync(chromiumPath)) return `no Chromium at ${chromiumPath} (apt-get install chromium, or set CHROMIUM_PATH)`;
+  if (!existsSync(join(projectRoot, 'out', 'src', 'host', 'extension.js'))) return 'the extension is not built (npm run build)';
+  return undefined;
+}
+
+export interface VsCodeServer {
+  url: string;
+  workspace: string;
+  log: () => string;
+  stop: () => Promise<void>;
+}
+
+/**
+ * Runs scripts/start.mjs (package VSIX, install it, serve the workspace) in its own process group so
+ * that stop() ends code-server, its extension host and any engine processes together.
+ */
+export async function startVsCodeServer(workspace: string, dataDir: string): Promise<VsCodeServer> {
+  mkdirSync(workspace, { recursive: true });
+  rmSync(dataDir, { recursive: true, force: true });
+  const child = spawn(
+    process.execPath,
+    [join(projectRoot, 'scripts', 'start.mjs'), '--skip-build', '--workspace', workspace, '--data-dir', dataDir],
+    { cwd: projectRoot, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const stop = () => stopProcessGroup(child);
+  try {
+    const url = await new Promise<string>((resolveUrl, reject) => {
+      const timer = setTimeout(() => reject(new Error(`code-server did not start within 5 min:\n${output}`)), 300_000);
+      const onData = () => {
+        const match = /running in VS Code at (\S+)/.exec(output);
+        if (match) {
+          clearTimeout(timer);
+          resolveUrl(match[1]);
+        }
+      };
+      child.stdout!.on('data', onData);
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`start.mjs exited (${code}) before serving:\n${output}`));
+      });
+    });
+    return { url, workspace, log: () => output, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+async function stopProcessGroup(child: ChildProcess): Promise<void> {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  const signalGroup = (signal: NodeJS.Signals) => {
+    try {
+      process.kill(-child.pid!, signal);
+    } catch {
+      // already gone
+    }
+  };
+  signalGroup('SIGTERM');
+  const killed = await Promise.race([exited.then(() => true), delay(10_000).then(() => false)]);
+  // Also sweep stragglers of the group (an engine still writing its checkpoint, for one).
+  signalGroup('SIGKILL');
+  if (!killed) await Promise.race([exited, delay(5_000)]);
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((done) => setTimeout(done, ms));
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: chromiumPath,
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}
+
+/** Opens the workbench and waits until the window is usable (trusting the workspace if asked). */
+export async function openWorkbench(browser: Browser, url: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
+  const page = await context.newPage();
+  await page.goto(url);
+  await page.locator('.monaco-workbench').waitFor({ timeout: 120_000 });
+  await page.locator('.activitybar').waitFor({ timeout: 120_000 });
+  await trustWorkspaceIfAsked(page);
+  return page;
+}
+
+export async function trustWorkspaceIfAsked(page: Page): Promise<void> {
+  const trust = page.getByRole('button', { name: /Yes, I trust the authors/i });
+  try {
+    await trust.waitFor({ timeout: 10_000 });
+  } catch {
+    return; // not asked
+  }
+  await trust.click();
+  await trust.waitFor({ state: 'detached', timeout: 30_000 });
+}
+
+/** Runs a command through the Command Palette by its title. */
+export async function runCommand(page: Page, title: string): Promise<void> {
+  const input = page.locator('.quick-input-widget input.input');
+  await page.locator('.monaco-workbench').click({ position: { x: 5, y: 5 }, force: true }).catch(() => undefined);
+  await page.keyboard.press('F1');
+  await input.waitFor({ state: 'visible', timeout: 30_000 });
+  await input.fill(`>${title}`);
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+  await row.waitFor({ timeout: 30_000 });
+  await row.click();
+}
+
+/** Answers an open quick pick by choosing the row containing `text`. */
+export async function pickQuickPickItem(page: Page, text: string | RegExp): Promise<void> {
+  const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: text }).first();
+  await row.waitFor({ timeout: 60_000 });
+  await row.click();
+}
+
+/** Opens a workspace file in an editor through Quick Open. */
+export async function openFile(page: Page, fileName: string): Promise<void> {
+  const input = page.locator('.quick-input-widget input.input');
+  await page.keyboard.press('Control+P');
+  await input.waitFor({ state: 'visible', timeout: 30_000 });
+  await input.fill(fileName);
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: fileName }).first();
+  await row.waitFor({ timeout: 30_000 });
+  await page.keyboard.press('Enter');
+  await page.locator(`.tabs-container .tab[aria-label*="${fileName}"]`).first().waitFor({ timeout: 30_000 });
+}
+
+/**
+ * The document inside a webview: VS Code nests it as iframe.webview.ready > iframe#active-frame.
+ * `purpose` picks a view in the side bar (webviewView) or an editor panel (anything else).
+ */
+export function webviewContent(page: Page, purpose: 'view' | 'panel'): FrameLocator {
+  const outer =
+    purpose === 'view'
+      ? page.locator('iframe.webview.ready[src*="purpose=webviewView"]')
+      : page.locator('iframe.webview.ready:not([src*="purpose=webviewView"])');
+  return outer.first().contentFrame().locator('iframe#active-frame').contentFrame();
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(artifactsDir, { recursive: true });
+  await page.screenshot({ path: join(artifactsDir, `${name}.png`) }).catch(() => undefined);
+}
+
+/** Polls `probe` until it returns a value that `done` accepts, or throws with `what` after `timeoutMs`. */
+export async function waitFor<T>(what: string, probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T | undefined;
+  while (Date.now() < deadline) {
+    try {
+      last = await probe();
+      if (done(last)) return last;
+    } catch {
+      // element not there yet
+    }
+    await delay(500);
+  }
+  throw new Error(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what} (last seen: ${JSON.stringify(last)})`);
+}
+
+export type { Browser, Locator, Page };
