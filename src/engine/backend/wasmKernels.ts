@@ -1,0 +1,169 @@
+// Kernels the wasm backend lacks or runs slowly for CNN training, built from its fast XNNPACK Conv2D:
+//  - Conv2DBackpropFilter (missing in tfjs-backend-wasm 4.22): a convolution of the transposed input with the
+//    transposed output gradient, dilated by the stride.
+//  - Conv2DBackpropInput (shipped one is a naive loop, ~10x slower than the forward conv): a forward conv of
+//    the output gradient with the flipped filter; strides > 1 use the sub-pixel form (one conv producing
+//    stride^2 phases, then DepthToSpace), so no zero-stuffed gradient is ever built.
+// They call the other wasm kernels directly (not through tf ops) so nothing lands on the gradient tape.
+import * as tf from '@tensorflow/tfjs-core';
+import { backend_util } from '@tensorflow/tfjs-core';
+import type { KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+
+interface WasmBackendLike {
+  disposeData(dataId: object, force?: boolean): boolean;
+  makeOutput(shape: number[], dtype: tf.DataType, memoryOffset?: number, values?: Float32Array): TensorInfo;
+  readSync(dataId: object): Float32Array | Int32Array | Uint8Array;
+}
+
+type Inputs = Record<string, TensorInfo>;
+
+let registered = false;
+let nativeBackpropInput: KernelFunc | undefined;
+
+function call(backend: WasmBackendLike, kernel: string, inputs: Inputs, attrs: NamedAttrMap = {}): TensorInfo {
+  const config = tf.getKernel(kernel, 'wasm');
+  if (config == null) throw new Error(`wasm kernel ${kernel} is not registered`);
+  return config.kernelFunc({ inputs, attrs, backend: backend as unknown as tf.KernelBackend }) as TensorInfo;
+}
+
+function free(backend: WasmBackendLike, ...infos: TensorInfo[]): void {
+  for (const info of infos) backend.disposeData(info.dataId);
+}
+
+type ExplicitPad = [[number, number], [number, number], [number, number], [number, number]];
+
+function conv(backend: WasmBackendLike, x: TensorInfo, filter: TensorInfo, pad: ExplicitPad, dilations: [number, number]): TensorInfo {
+  return call(backend, 'Conv2D', { x, filter }, {
+    strides: [1, 1],
+    pad: pad as unknown as string,
+    dataFormat: 'NHWC',
+    dilations,
+    dimRoundingMode: undefined as unknown as string,
+  });
+}
+
+function convInfoOf(xShape: number[], filterShape: number[], attrs: NamedAttrMap): backend_util.Conv2DInfo {
+  const dataFormat = backend_util.convertConv2DDataFormat((attrs.dataFormat as 'NHWC' | 'NCHW') ?? 'NHWC');
+  return backend_util.computeConv2DInfo(
+    xShape as [number, number, number, number],
+    filterShape as [number, number, number, number],
+    attrs.strides as [number, number],
+    1,
+    attrs.pad as 'same' | 'valid' | number | backend_util.ExplicitPadding,
+    attrs.dimRoundingMode as 'floor' | 'round' | 'ceil' | undefined,
+    false,
+    dataFormat,
+  );
+}
+
+/** dW[kh,kw,ci,co] = sum over b,y,x of x_pad[b, y*s+kh, x*s+kw, ci] * dy[b,y,x,co]. */
+const conv2dBackpropFilter: KernelFunc = ({ inputs, backend: b, attrs = {} }) => {
+  const backend = b as unknown as WasmBackendLike;
+  const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
+  if (((attrs.dataFormat as string) ?? 'NHWC') !== 'NHWC') throw new Error('wasm Conv2DBackpropFilter supports NHWC only');
+  const filterShape = attrs.filterShape as [number, number, number, number];
+  const info = convInfoOf(x.shape, filterShape, attrs);
+  const { top, bottom, left, right } = info.padInfo;
+  // Channels become the batch and the batch becomes the channels; dy becomes the (dilated) filter.
+  const xT = call(backend, 'Transpose', { x }, { perm: [3, 1, 2, 0] }); // [ci, H, W, B]
+  const dyT = call(backend, 'Transpose', { x: dy }, { perm: [1, 2, 0, 3] }); // [oh, ow, B, co]
+  const raw = conv(
+    backend,
+    xT,
+    dyT,
+    [[0, 0], [top, bottom], [left, right], [0, 0]],
+    [info.strideHeight, info.strideWidth],
+  ); // [ci, >=kh, >=kw, co]
+  free(backend, xT, dyT);
+  let cropped = raw;
+  if (raw.shape[1] !== filterShape[0] || raw.shape[2] !== filterShape[1]) {
+    // Rows the forward conv never reached (floor rounding of the output size) would give kh + rem taps.
+    cropped = call(backend, 'Slice', { x: raw }, { begin: [0, 0, 0, 0], size: [-1, filterShape[0], filterShape[1], -1] });
+    free(backend, raw);
+  }
+  const out = call(backend, 'Transpose', { x: cropped }, { perm: [1, 2, 0, 3] });
+  free(backend, cropped);
+  return out;
+};
+
+/**
+ * dx = transposed convolution of dy with W. Writing y + padTop = q*s + r, dx[y] = sum_j dy[q-j] W[r + s*j],
+ * which is one ordinary conv of dy with a J x J filter whose s*s output-channel blocks are the phases r.
+ */
+const conv2dBackpropInput: KernelFunc = (args) => {
+  const { inputs, backend: b, attrs = {} } = args;
+  const backend = b as unknown as WasmBackendLike;
+  const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo };
+  const inputShape = attrs.inputShape as [number, number, number, number];
+  const dataFormat = (attrs.dataFormat as string) ?? 'NHWC';
+  const info = convInfoOf(inputShape, filter.shape, attrs);
+  const s = info.strideHeight;
+  const [kh, kw, ci, co] = filter.shape;
+  const [, H, W] = inputShape;
+  const { top, left } = info.padInfo;
+  const J = Math.ceil(Math.max(kh, kw) / s);
+  const q0 = Math.floor(top / s);
+  const p0 = Math.floor(left / s);
+  const Qh = Math.floor((top + H - 1) / s) - q0 + 1;
+  const Qw = Math.floor((left + W - 1) / s) - p0 + 1;
+  const padTop = J - 1 - q0;
+  const padLeft = J - 1 - p0;
+  const padBottom = Qh + J - 1 - info.outHeight - padTop;
+  const padRight = Qw + J - 1 - info.outWidth - padLeft;
+  const unusual =
+    dataFormat !== 'NHWC' || info.strideWidth !== s || info.dilationHeight !== 1 || info.dilationWidth !== 1 ||
+    Math.min(padTop, padLeft, padBottom, padRight) < 0;
+  if (unusual) return nativeBackpropInput!(args);
+
+  // Build the phase filter F[ty, tx, o, (ry*s + rx)*ci + c] = W[ry + s*(J-1-ty), rx + s*(J-1-tx), c, o].
+  const w = backend.readSync(filter.dataId) as Float32Array;
+  const phases = s * s;
+  const f = new Float32Array(J * J * co * phases * ci);
+  for (let ty = 0; ty < J; ty++) {
+    for (let tx = 0; tx < J; tx++) {
+      for (let ry = 0; ry < s; ry++) {
+        const ky = ry + s * (J - 1 - ty);
+        if (ky >= kh) continue;
+        for (let rx = 0; rx < s; rx++) {
+          const kx = rx + s * (J - 1 - tx);
+          if (kx >= kw) continue;
+          const phase = ry * s + rx;
+          for (let c = 0; c < ci; c++) {
+            const src = ((ky * kw + kx) * ci + c) * co;
+            const dstBase = ((ty * J + tx) * co) * phases * ci + phase * ci + c;
+            for (let o = 0; o < co; o++) f[dstBase + o * phases * ci] = w[src + o];
+          }
+        }
+      }
+    }
+  }
+  const phaseFilter = backend.makeOutput([J, J, co, phases * ci], 'float32', undefined, f);
+  const phased = conv(backend, dy, phaseFilter, [[0, 0], [padTop, padBottom], [padLeft, padRight], [0, 0]], [1, 1]);
+  free(backend, phaseFilter);
+  let spatial = phased;
+  if (s > 1) {
+    spatial = call(backend, 'DepthToSpace', { x: phased }, { blockSize: s, dataFormat: 'NHWC' });
+    free(backend, phased);
+  }
+  const offY = top - q0 * s;
+  const offX = left - p0 * s;
+  if (offY === 0 && offX === 0 && spatial.shape[1] === H && spatial.shape[2] === W) return spatial;
+  const out = call(backend, 'Slice', { x: spatial }, { begin: [0, offY, offX, 0], size: [-1, H, W, -1] });
+  free(backend, spatial);
+  return out;
+};
+
+/** Registers the training kernels into the wasm backend; call after tf.setBackend('wasm'). Idempotent. */
+export function registerWasmTrainingKernels(): void {
+  if (registered) return;
+  registered = true;
+  if (tf.getKernel('Conv2DBackpropFilter', 'wasm') == null) {
+    tf.registerKernel({ kernelName: 'Conv2DBackpropFilter', backendName: 'wasm', kernelFunc: conv2dBackpropFilter });
+  }
+  const shipped = tf.getKernel('Conv2DBackpropInput', 'wasm');
+  if (shipped != null) {
+    nativeBackpropInput = shipped.kernelFunc;
+    tf.unregisterKernel('Conv2DBackpropInput', 'wasm');
+  }
+  tf.registerKernel({ kernelName: 'Conv2DBackpropInput', backendName: 'wasm', kernelFunc: conv2dBackpropInput });
+}

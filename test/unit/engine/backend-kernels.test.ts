@@ -1,0 +1,129 @@
+// The wasm training kernels (src/engine/backend/wasmKernels.ts) against the reference cpu backend.
+import { before, describe, it } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs-core';
+import { initBackend } from '../../../src/engine/backend';
+
+function random(n: number, seed: number): Float32Array {
+  // Small deterministic LCG so cpu and wasm see the same numbers.
+  const out = new Float32Array(n);
+  let s = seed >>> 0;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = s / 4294967296 - 0.5;
+  }
+  return out;
+}
+
+function maxAbsDiff(a: Float32Array, b: Float32Array): number {
+  assert.equal(a.length, b.length);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+}
+
+/** Runs `f` on the cpu backend and then on wasm, returning both results as flat arrays. */
+async function onBoth(f: () => tf.Tensor | tf.Tensor[]): Promise<{ cpu: Float32Array[]; wasm: Float32Array[] }> {
+  const run = async (name: string) => {
+    await tf.setBackend(name);
+    const outs = tf.tidy(() => {
+      const r = f();
+      return Array.isArray(r) ? r : [r];
+    });
+    const data = outs.map((t) => t.dataSync() as Float32Array);
+    tf.dispose(outs);
+    return data;
+  };
+  const cpu = await run('cpu');
+  const wasm = await run('wasm');
+  return { cpu, wasm };
+}
+
+interface ConvCase {
+  x: [number, number, number, number];
+  k: number;
+  co: number;
+  stride: number;
+  pad: 'same' | 'valid';
+}
+
+const CASES: ConvCase[] = [
+  { x: [2, 8, 8, 3], k: 3, co: 4, stride: 1, pad: 'same' },
+  { x: [2, 8, 8, 4], k: 3, co: 5, stride: 2, pad: 'same' },
+  { x: [2, 7, 7, 4], k: 3, co: 5, stride: 2, pad: 'same' },
+  { x: [2, 8, 8, 4], k: 1, co: 6, stride: 1, pad: 'same' },
+  { x: [2, 8, 8, 4], k: 1, co: 6, stride: 2, pad: 'same' },
+  { x: [3, 9, 9, 2], k: 3, co: 3, stride: 1, pad: 'valid' },
+  { x: [3, 9, 9, 2], k: 3, co: 3, stride: 2, pad: 'valid' },
+  { x: [2, 10, 10, 3], k: 5, co: 4, stride: 1, pad: 'same' },
+  { x: [2, 12, 12, 3], k: 7, co: 4, stride: 2, pad: 'same' },
+  { x: [1, 6, 6, 2], k: 2, co: 3, stride: 2, pad: 'valid' },
+];
+
+describe('wasm training kernels match the cpu backend', () => {
+  before(async () => {
+    await initBackend('wasm');
+  });
+
+  for (const c of CASES) {
+    const name = `${c.k}x${c.k} stride ${c.stride} ${c.pad} on ${c.x.join('x')}`;
+    const wShape: [number, number, number, number] = [c.k, c.k, c.x[3], c.co];
+    it(`Conv2DBackpropFilter and Conv2DBackpropInput, ${name}`, async () => {
+      const xv = random(c.x.reduce((a, b) => a * b), 1);
+      const wv = random(wShape.reduce((a, b) => a * b), 2);
+      const { cpu, wasm } = await onBoth(() => {
+        const x = tf.tensor4d(xv, c.x);
+        const w = tf.tensor4d(wv, wShape);
+        const y = tf.conv2d(x, w, c.stride, c.pad);
+        const dy = tf.tensor4d(random(y.size, 3), y.shape as [number, number, number, number]);
+        // d/dw and d/dx of sum(conv(x, w) * dy) run Conv2DBackpropFilter and Conv2DBackpropInput with dy.
+        const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.stride, c.pad), dy)))([x, w]);
+        return [dw, dx];
+      });
+      assert.ok(maxAbsDiff(cpu[0], wasm[0]) < 1e-5, `filter gradient differs by ${maxAbsDiff(cpu[0], wasm[0])}`);
+      assert.ok(maxAbsDiff(cpu[1], wasm[1]) < 1e-5, `input gradient differs by ${maxAbsDiff(cpu[1], wasm[1])}`);
+    });
+  }
+
+  it('gradients of a small conv net (conv, batch norm, relu, pad, concat, avgPool, mean, dense, softmax CE) agree', async () => {
+    const shapes: Record<string, number[]> = {
+      w1: [3, 3, 3, 8],
+      w2: [3, 3, 8, 8],
+      w3: [1, 1, 8, 16],
+      gamma: [8],
+      beta: [8],
+      dense: [16, 5],
+      bias: [5],
+    };
+    const values = Object.fromEntries(Object.entries(shapes).map(([k, s], i) => [k, random(s.reduce((a, b) => a * b, 1), 10 + i)]));
+    const xv = random(6 * 8 * 8 * 3, 99);
+    const labels = [0, 1, 2, 3, 4, 0];
+    const { cpu, wasm } = await onBoth(() => {
+      const p = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, tf.tensor(v, shapes[k])]));
+      const x = tf.tensor4d(xv, [6, 8, 8, 3]);
+      const y = tf.oneHot(tf.tensor1d(labels, 'int32'), 5);
+      const loss = (w1: tf.Tensor, w2: tf.Tensor, w3: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, dense: tf.Tensor, bias: tf.Tensor) => {
+        let h = tf.conv2d(x, w1 as tf.Tensor4D, 1, 'same');
+        const { mean, variance } = tf.moments(h, [0, 1, 2]);
+        h = tf.add(tf.mul(tf.div(tf.sub(h, mean), tf.sqrt(tf.add(variance, 1e-5))), gamma), beta);
+        h = tf.relu(h);
+        const r = tf.conv2d(h as tf.Tensor4D, w2 as tf.Tensor4D, 2, 'same');
+        const shortcut = tf.avgPool(h as tf.Tensor4D, 2, 2, 'same');
+        h = tf.relu(tf.add(r, shortcut));
+        const padded = tf.pad(h, [[0, 0], [0, 0], [0, 0], [0, 0]]);
+        h = tf.concat([h, padded], 3);
+        const head = tf.slice(h, [0, 0, 0, 0], [-1, -1, -1, 8]) as tf.Tensor4D;
+        h = tf.relu(tf.add(tf.conv2d(head, w3 as tf.Tensor4D, 2, 'same'), tf.slice(tf.pad(h, [[0, 0], [1, 1], [1, 1], [0, 0]]), [0, 0, 0, 0], [-1, 2, 2, -1])));
+        const pooled = tf.mean(h, [1, 2]);
+        const logits = tf.add(tf.matMul(pooled as tf.Tensor2D, dense as tf.Tensor2D), bias);
+        return tf.losses.softmaxCrossEntropy(y, logits) as tf.Scalar;
+      };
+      const grads = tf.grads(loss)([p.w1, p.w2, p.w3, p.gamma, p.beta, p.dense, p.bias]);
+      return grads;
+    });
+    for (let i = 0; i < cpu.length; i++) {
+      const d = maxAbsDiff(cpu[i], wasm[i]);
+      assert.ok(d < 1e-5, `gradient ${i} differs by ${d}`);
+    }
+  });
+});
