@@ -1,0 +1,13 @@
+// Class selectivity: differentiable batch terms for the regularizer, a plain-JS reference, and the
+// held-out analysis accumulator.
+export {
+  SI_EPSILON,
+  batchClassMeans,
+  unitSelectivity,
+  networkSelectivity,
+  layerWeightVector,
+  SelectivityLayout,
+  selectivityRegularizer,
+} from './batchSelectivity';
+export type { BatchClassMeans, SelectivityTerms } from './batchSelectivity';
+export { computeUnitSI, preferredClasses } from './reference';
