@@ -40,7 +40,19 @@ export async function startVsCodeServer(workspace: string, dataDir: string): Pro
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const stop = () => stopProcessGroup(child);
+  // Even if the test process dies, take code-server, the extension host and engines with it.
+  const killGroup = () => {
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  };
+  process.once('exit', killGroup);
+  const stop = async () => {
+    await stopProcessGroup(child);
+    process.removeListener('exit', killGroup);
+  };
   try {
     const url = await new Promise<string>((resolveUrl, reject) => {
       const timer = setTimeout(() => reject(new Error(`code-server did not start within 5 min:\n${output}`)), 300_000);
@@ -65,20 +77,21 @@ export async function startVsCodeServer(workspace: string, dataDir: string): Pro
 }
 
 async function stopProcessGroup(child: ChildProcess): Promise<void> {
-  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  if (child.pid === undefined) return;
+  const running = child.exitCode === null && child.signalCode === null;
+  const exited = running ? new Promise<void>((done) => child.once('exit', () => done())) : Promise.resolve();
   const signalGroup = (signal: NodeJS.Signals) => {
     try {
       process.kill(-child.pid!, signal);
     } catch {
-      // already gone
+      // group already gone
     }
   };
+  // Graceful first (the extension host stops its engines), then sweep whatever is left of the group.
   signalGroup('SIGTERM');
-  const killed = await Promise.race([exited.then(() => true), delay(10_000).then(() => false)]);
-  // Also sweep stragglers of the group (an engine still writing its checkpoint, for one).
+  await Promise.race([exited, delay(10_000)]);
   signalGroup('SIGKILL');
-  if (!killed) await Promise.race([exited, delay(5_000)]);
+  await Promise.race([exited, delay(5_000)]);
 }
 
 function delay(ms: number): Promise<void> {

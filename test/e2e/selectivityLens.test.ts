@@ -1,0 +1,185 @@
+// End to end in a real VS Code: the packaged VSIX installed in code-server, driven in headless Chromium.
+// A user opens the Selectivity activity bar, starts a short MNIST run from the Command Palette, watches the
+// sidebar's and the full panel's SI histograms change across epochs, sees the run in the Runs view, stops a
+// long run, and gets a diagnostic (and no run) from a broken config.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  launchBrowser,
+  missingPrerequisite,
+  openFile,
+  openWorkbench,
+  projectRoot,
+  runCommand,
+  screenshot,
+  startVsCodeServer,
+  waitFor,
+  webviewContent,
+  type Browser,
+  type Page,
+  type VsCodeServer,
+} from './vscodeSession';
+
+const e2eRoot = join(projectRoot, '.cache', 'e2e');
+const workspace = join(e2eRoot, 'workspace');
+const runsDir = join(workspace, 'runs');
+
+/** Small and quick on a shared CPU: a few batches per epoch, a small held-out set. */
+function quickConfig(name: string, epochs: number): object {
+  return {
+    kind: 'run',
+    name,
+    model: { name: 'small-cnn' },
+    data: { format: 'mnist-embedded', trainLimit: 600, testLimit: 300 },
+    train: { epochs, batchSize: 50, lr: 0.05, momentum: 0.9, seed: 1, maxBatchesPerEpoch: 6 },
+    selectivity: { alpha: -1 },
+  };
+}
+
+function writeWorkspace(): void {
+  rmSync(workspace, { recursive: true, force: true });
+  mkdirSync(workspace, { recursive: true });
+  const write = (file: string, value: object | string) =>
+    writeFileSync(join(workspace, file), typeof value === 'string' ? value : JSON.stringify(value, null, 2) + '\n');
+  write('e2e-quick.selectivity.json', quickConfig('e2e-quick', 3));
+  write('e2e-long.selectivity.json', quickConfig('e2e-long', 500));
+  // epochs must be a positive integer: the editor and the host must both refuse this file.
+  write(
+    'e2e-broken.selectivity.json',
+    '{\n  // epochs is wrong on purpose\n  "name": "e2e-broken",\n  "model": { "name": "small-cnn" },\n' +
+      '  "data": { "format": "mnist-embedded" },\n  "train": { "epochs": "three", "batchSize": 50, "lr": 0.05 },\n' +
+      '  "selectivity": { "alpha": -1 }\n}\n',
+  );
+}
+
+/** Run folders (under runs/, including sweep groups one level down) whose name starts with `prefix`. */
+function runFolders(prefix: string): string[] {
+  if (!existsSync(runsDir)) return [];
+  const found: string[] = [];
+  for (const name of readdirSync(runsDir)) {
+    if (name.startsWith(prefix)) found.push(join(runsDir, name));
+  }
+  return found.sort();
+}
+
+function summaryState(runDir: string): string | undefined {
+  const file = join(runDir, 'summary.json');
+  if (!existsSync(file)) return undefined;
+  try {
+    return (JSON.parse(readFileSync(file, 'utf8')) as { state?: string }).state;
+  } catch {
+    return undefined; // being written
+  }
+}
+
+/** Epoch and bar counts of every SI histogram in a webview document. */
+async function histograms(page: Page, surface: 'view' | 'panel'): Promise<{ epochs: number[]; bars: number; counts: string }> {
+  const frame = webviewContent(page, surface);
+  const svgs = frame.locator('.si-histogram svg');
+  const labels = await svgs.evaluateAll((nodes) => nodes.map((n) => n.getAttribute('aria-label') ?? ''));
+  const counts = await frame
+    .locator('.si-histogram rect.bar')
+    .evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-count') ?? '').join(','));
+  const epochs = labels.map((l) => /epoch (\d+)/.exec(l)?.[1]).filter((e): e is string => e !== undefined).map(Number);
+  return { epochs, bars: counts ? counts.split(',').length : 0, counts };
+}
+
+function runsViewRow(page: Page, runName: string) {
+  return page
+    .locator('.pane', { has: page.locator('.pane-header', { hasText: /^\s*Runs/i }) })
+    .locator('.monaco-list-row', { hasText: runName })
+    .first();
+}
+
+const skipReason = missingPrerequisite();
+if (skipReason && process.env.CI) throw new Error(`end-to-end prerequisites missing on CI: ${skipReason}`);
+
+describe('Selectivity Lens in VS Code (code-server + Chromium)', { skip: skipReason, timeout: 20 * 60_000 }, () => {
+  let server: VsCodeServer | undefined;
+  let browser: Browser | undefined;
+  let page: Page;
+
+  before(async () => {
+    writeWorkspace();
+    server = await startVsCodeServer(workspace, join(e2eRoot, 'vscode'));
+    browser = await launchBrowser();
+    page = await openWorkbench(browser, server.url);
+  });
+
+  after(async () => {
+    if (page) await screenshot(page, '99-final');
+    await browser?.close().catch(() => undefined);
+    await server?.stop();
+  });
+
+  it('shows the Selectivity activity bar entry with the Runs and Live views', async () => {
+    const entry = page.locator('.activitybar .action-item a[aria-label^="Selectivity"], .activitybar .action-item .action-label[aria-label^="Selectivity"]').first();
+    await entry.waitFor({ timeout: 60_000 });
+    await entry.click();
+    await page.locator('.pane-header', { hasText: /^\s*Runs/i }).first().waitFor({ timeout: 60_000 });
+    await page.locator('.pane-header', { hasText: /^\s*Live/i }).first().waitFor({ timeout: 60_000 });
+    await screenshot(page, '01-activity-bar');
+  });
+
+  it('flags a broken config in the editor and starts nothing from it', async () => {
+    await openFile(page, 'e2e-broken.selectivity.json');
+    await page.locator('.monaco-editor .squiggly-error').first().waitFor({ timeout: 90_000 });
+    await runCommand(page, 'View: Focus Problems');
+    const problem = page.locator('.markers-panel .monaco-list-row', { hasText: /epochs/i }).first();
+    await problem.waitFor({ timeout: 90_000 });
+    await screenshot(page, '02-broken-config-problems');
+
+    await openFile(page, 'e2e-broken.selectivity.json');
+    await runCommand(page, 'Selectivity Lens: Start Run');
+    const refusal = page.locator('.notification-toast, .notifications-toasts .monaco-list-row', { hasText: /epochs|invalid|error/i }).first();
+    await refusal.waitFor({ timeout: 60_000 });
+    await screenshot(page, '03-broken-config-refused');
+    assert.deepEqual(runFolders('e2e-broken'), [], 'a broken config must not create a run folder');
+  });
+
+  it('starts a run from the Command Palette and draws live SI histograms that change across epochs', async () => {
+    await openFile(page, 'e2e-quick.selectivity.json');
+    await runCommand(page, 'Selectivity Lens: Start Run');
+
+    const first = await waitFor('the sidebar SI histogram of the first analysed epoch', () => histograms(page, 'view'), (h) => h.bars > 0 && h.epochs.length > 0, 300_000);
+    await screenshot(page, '04-sidebar-first-epoch');
+    await runsViewRow(page, 'e2e-quick').waitFor({ timeout: 60_000 });
+
+    const later = await waitFor(
+      'the sidebar SI histogram of a later epoch',
+      () => histograms(page, 'view'),
+      (h) => h.bars > 0 && Math.max(...h.epochs) > Math.max(...first.epochs),
+      300_000,
+    );
+    await screenshot(page, '05-sidebar-later-epoch');
+    assert.notEqual(later.counts, first.counts, 'the histogram bars should change between epochs');
+
+    const [runDir] = runFolders('e2e-quick');
+    assert.ok(runDir, 'the run folder exists under runs/');
+    await waitFor('the quick run to complete', async () => summaryState(runDir), (s) => s === 'completed', 300_000);
+    const row = runsViewRow(page, 'e2e-quick');
+    await waitFor('the Runs view to show the finished run', async () => (await row.textContent()) ?? '', (t) => /3\s*\/\s*3|acc/i.test(t), 60_000);
+  });
+
+  it('opens the full panel with the SI histograms of the run', async () => {
+    await runsViewRow(page, 'e2e-quick').click();
+    const panel = await waitFor('the panel SI histograms', () => histograms(page, 'panel'), (h) => h.bars > 0 && h.epochs.length > 0, 120_000);
+    assert.ok(Math.max(...panel.epochs) >= 2, `the panel shows the last epoch (saw ${panel.epochs.join(',')})`);
+    await screenshot(page, '06-panel');
+  });
+
+  it('stops a running run', async () => {
+    await openFile(page, 'e2e-long.selectivity.json');
+    await runCommand(page, 'Selectivity Lens: Start Run');
+    await runsViewRow(page, 'e2e-long').waitFor({ timeout: 120_000 });
+    const runDir = await waitFor('the long run folder', async () => runFolders('e2e-long')[0], (d) => d !== undefined, 120_000);
+    // Stop once it is really training (an epoch has been written), then the engine checkpoints and ends the run.
+    await waitFor('the long run to finish an epoch', async () => existsSync(join(runDir, 'metrics.jsonl')), (ok) => ok, 300_000);
+    await screenshot(page, '07-long-run-running');
+    await runCommand(page, 'Selectivity Lens: Stop Run');
+    await waitFor('the long run to stop', async () => summaryState(runDir), (s) => s === 'stopped', 120_000);
+    await screenshot(page, '08-long-run-stopped');
+  });
+});
