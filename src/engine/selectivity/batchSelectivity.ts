@@ -3,6 +3,8 @@
 // with mu_c the class-conditional mean of unit u over the batch, mu_max = max_c mu_c and mu_rest the mean of
 // the other classes' means. Classes absent from the batch are left out of both the max and the rest-mean.
 import * as tf from '@tensorflow/tfjs-core';
+// These ops run inside gradient tapes; tfjs-core's Node bundle registers no gradients, tfjs-layers' does.
+import '@tensorflow/tfjs-layers';
 
 export const SI_EPSILON = 1e-7;
 /** Pushes absent classes far below any activation so they never win the max. */

@@ -11,3 +11,5 @@ export {
 } from './batchSelectivity';
 export type { BatchClassMeans, SelectivityTerms } from './batchSelectivity';
 export { computeUnitSI, preferredClasses } from './reference';
+export { SelectivityAccumulator, DEFAULT_HISTOGRAM_BINS } from './accumulator';
+export type { AccumulatorOptions, SelectivityAnalysis } from './accumulator';
