@@ -4,11 +4,15 @@ import type { DataConfig } from '../../protocol/config';
 import type { Dataset } from '../contracts';
 import { EngineError } from '../errors';
 import { cacheFile, cacheKey, readCache, writeCache } from './cache';
+import { cifar100Source, cifar10Source } from './cifar';
+import { idxSource } from './idx';
+import { imageFolderSource } from './imageFolder';
 import { embeddedMnistSource } from './mnistEmbedded';
+import { tinyImagenetSource } from './tinyImagenet';
 import { resolveNormalization } from './normalize';
 import type { DataSource, SourceContext } from './source';
 import { pickSamples, sampleBytes, type DecodedDataset } from './splits';
-import { checkLimit, limitIndices } from './subsample';
+import { checkLimit, limitIndices, TEST_LIMIT_SEED, TRAIN_LIMIT_SEED } from './subsample';
 
 export interface LoadDatasetOptions {
   /** Folder of the config file; a relative data.path is resolved against it. */
@@ -20,13 +24,15 @@ export interface LoadDatasetOptions {
   log?: (m: string) => void;
 }
 
-/** Fixed seed for trainLimit/testLimit subsamples: the same limit picks the same samples in every run. */
-export const LIMIT_SEED = 7151;
-
 type SourceFactory = (ctx: SourceContext) => Promise<DataSource>;
 
 const SOURCES: Record<string, SourceFactory> = {
   'mnist-embedded': embeddedMnistSource,
+  idx: idxSource,
+  cifar10: cifar10Source,
+  cifar100: cifar100Source,
+  'tiny-imagenet': tinyImagenetSource,
+  'image-folder': imageFolderSource,
 };
 
 export async function loadDataset(cfg: DataConfig, opts: LoadDatasetOptions): Promise<Dataset> {
@@ -76,8 +82,8 @@ export async function loadDataset(cfg: DataConfig, opts: LoadDatasetOptions): Pr
 /** Apply trainLimit/testLimit and attach normalisation statistics. */
 function finishDataset(d: DecodedDataset, cfg: DataConfig, trainLimit?: number, testLimit?: number): Dataset {
   const per = sampleBytes(d.shape);
-  const train = pickSamples(d.train, limitIndices(d.train.labels, trainLimit, LIMIT_SEED), per);
-  const test = pickSamples(d.test, limitIndices(d.test.labels, testLimit, LIMIT_SEED + 1), per);
+  const train = pickSamples(d.train, limitIndices(d.train.labels, trainLimit, TRAIN_LIMIT_SEED), per);
+  const test = pickSamples(d.test, limitIndices(d.test.labels, testLimit, TEST_LIMIT_SEED), per);
   if (train.n === 0) {
     throw new EngineError('DATA_CORRUPT', `${d.name} has no training samples.`, { field: 'data.path' });
   }

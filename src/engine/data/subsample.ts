@@ -55,3 +55,7 @@ export function checkLimit(value: number | undefined, field: string): number | u
   }
   return value;
 }
+
+/** Fixed seeds for trainLimit/testLimit subsamples: the same limit picks the same samples in every run. */
+export const TRAIN_LIMIT_SEED = 7151;
+export const TEST_LIMIT_SEED = 7152;
