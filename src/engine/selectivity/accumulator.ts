@@ -28,6 +28,8 @@ export interface AccumulatorOptions {
   upperEdges?: Float32Array;
   /** Layers whose units form the network SI (default all). */
   selectedLayers?: readonly string[] | 'all';
+  /** Cap on one histogram one-hot block's elements (batch x units x bins); default 4M (16 MB). */
+  maxOneHotElements?: number;
 }
 
 export interface SelectivityAnalysis {
@@ -62,12 +64,14 @@ export class SelectivityAccumulator {
   private chunks: HistogramChunk[] = [];
   private chunkUnits = 0;
   private samples = 0;
+  private readonly maxOneHotElements: number;
 
   constructor(options: AccumulatorOptions) {
     this.unitLayers = options.unitLayers;
     this.numClasses = options.numClasses;
     this.bins = options.bins ?? DEFAULT_HISTOGRAM_BINS;
     this.selected = options.selectedLayers ?? 'all';
+    this.maxOneHotElements = options.maxOneHotElements ?? MAX_ONE_HOT_ELEMENTS;
     this.totalUnits = options.unitLayers.reduce((n, l) => n + l.units, 0);
     if (options.upperEdges) {
       if (options.upperEdges.length !== this.totalUnits) throw new Error(`upperEdges has ${options.upperEdges.length} values for ${this.totalUnits} units`);
@@ -76,9 +80,10 @@ export class SelectivityAccumulator {
     }
   }
 
+  // State tensors are kept so that a caller's enclosing tidy never disposes them.
   private setUpper(upper: tf.Tensor1D): void {
-    this.upper = upper;
-    this.binsPerUnit = tf.tidy(() => tf.div(this.bins, upper) as tf.Tensor1D);
+    this.upper = tf.keep(upper);
+    this.binsPerUnit = tf.keep(tf.tidy(() => tf.div(this.bins, upper) as tf.Tensor1D));
   }
 
   /** Add one batch: `unitMeans` [b, totalUnits] from BuiltModel.forward, `labels` [b]. Inputs stay the caller's. */
@@ -114,9 +119,9 @@ export class SelectivityAccumulator {
     this.samples += b;
   }
 
-  /** Split the unit axis so that one batch's histogram one-hot block stays under MAX_ONE_HOT_ELEMENTS. */
+  /** Split the unit axis so that one batch's histogram one-hot block stays under maxOneHotElements. */
   private planChunks(batchSize: number): void {
-    this.chunkUnits = Math.max(1, Math.floor(MAX_ONE_HOT_ELEMENTS / (batchSize * this.bins)));
+    this.chunkUnits = Math.max(1, Math.floor(this.maxOneHotElements / (batchSize * this.bins)));
     for (let start = 0; start < this.totalUnits; start += this.chunkUnits) {
       this.chunks.push({ start, units: Math.min(this.chunkUnits, this.totalUnits - start), counts: null });
     }
