@@ -1,7 +1,7 @@
 // CIFAR-10 and CIFAR-100 "binary version" files: fixed-size records of label byte(s) + 3072 planar RGB bytes.
 import * as path from 'node:path';
 import type { DataSplit } from '../contracts';
-import { dataCorrupt, dataMissing, findFile, isFile, locateRoot, readLines, readMaybeGzip, stampFiles } from './files';
+import { dataCorrupt, dataMissing, findFile, isFile, locateRoot, readLines, readMaybeGzip, requireDir, stampFiles } from './files';
 import type { DataSource, SourceContext } from './source';
 import { concatSplits } from './splits';
 
@@ -74,7 +74,7 @@ export function parseCifarRecords(buf: Buffer, file: string, v: CifarVariant): D
 
 function cifarSource(v: CifarVariant) {
   return async (ctx: SourceContext): Promise<DataSource> => {
-    const root = ctx.root!;
+    const root = await requireDir(ctx.root!, `${v.title} folder`);
     const dir = await locateRoot(root, [v.extracted], (d) => isFile(path.join(d, v.testFile)));
     if (!dir) {
       // Name the file we looked for in the folder the user most likely meant.

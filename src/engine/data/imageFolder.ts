@@ -51,10 +51,19 @@ export async function imageFolderSource(ctx: SourceContext): Promise<DataSource>
     classNames = await subfolders(root);
     testFraction = testFractionOf(ctx.cfg);
     const all = await listImages(root, classNames);
-    const testCount = Math.min(all.length - 1, Math.max(1, Math.round(all.length * testFraction)));
-    const split = all.length > 1 ? stratifiedSplit(all.map((f) => f.label), testCount, FOLDER_SPLIT_SEED) : { train: [0], test: [] };
-    train = Array.from(split.train, (i) => all[i]);
-    test = Array.from(split.test, (i) => all[i]);
+    if (all.length < 2) {
+      train = all;
+      test = [];
+    } else {
+      const testCount = Math.min(all.length - 1, Math.max(1, Math.round(all.length * testFraction)));
+      const split = stratifiedSplit(
+        all.map((f) => f.label),
+        testCount,
+        FOLDER_SPLIT_SEED,
+      );
+      train = Array.from(split.train, (i) => all[i]);
+      test = Array.from(split.test, (i) => all[i]);
+    }
   }
   const where = presplit ? `${path.join(root, 'train')}${path.sep}<class>${path.sep}` : `${root}${path.sep}<class>${path.sep}`;
   if (classNames.length === 0 || train.length === 0) {
