@@ -1,0 +1,152 @@
+// Sweeps from the editor: forks the engine's sweep process (it runs each sweep point as a normal run with its
+// own workers), relays its runs' engine events into the same pipeline as single runs (tree, panel, status
+// bar), and keeps each sweep as a group in the Runs tree.
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { EngineEvent } from '../protocol/events';
+import { type SweepCommand, type SweepEvent, type SweepIndex, type SweepProcessEvent } from '../protocol/sweep';
+import { EngineProcess } from './engineProcess';
+import type { RunController } from './runController';
+import { readSettings } from './settings';
+import { UserError } from './userMessage';
+import { readSweepFolders } from './sweepFolders';
+
+interface LiveSweep {
+  sweepId: string;
+  name: string;
+  dir?: string;
+  proc: EngineProcess<SweepCommand, SweepProcessEvent>;
+  stopRequests: number;
+  runIds: Set<string>;
+}
+
+export class SweepController implements vscode.Disposable {
+  private readonly live = new Map<string, LiveSweep>();
+  /** Sweep name -> folder, for live and past sweeps. */
+  private readonly folders = new Map<string, string>();
+  private readonly indexes = new Map<string, SweepIndex>();
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly log: vscode.LogOutputChannel,
+    private readonly controller: RunController,
+  ) {}
+
+  get processPath(): string {
+    return path.join(this.context.extensionPath, 'out', 'src', 'engine', 'sweep', 'sweepProcess.js');
+  }
+
+  folderOfGroup(name: string): string | undefined {
+    return this.folders.get(name);
+  }
+
+  ownsRun(runId: string): boolean {
+    for (const s of this.live.values()) if (s.runIds.has(runId)) return true;
+    return false;
+  }
+
+  /** Messages the sweep tab of the webview needs after a snapshot. */
+  snapshotMessages(): unknown[] {
+    return [{ type: 'sweepSnapshot', sweeps: [...this.indexes.values()] }];
+  }
+
+  async start(uri: vscode.Uri): Promise<void> {
+    if (!vscode.workspace.isTrusted) throw new UserError('Starting a sweep needs a trusted workspace (it runs the training engine on files named in this workspace).');
+    const loaded = await this.controller.loadConfig(uri);
+    if (loaded.kind !== 'sweep') throw new UserError(`${path.basename(uri.fsPath)} is a run config, not a sweep (a sweep has "kind": "sweep"); use Start Run.`);
+    if (!existsSync(this.processPath)) throw new UserError(`The sweep engine is not built: ${this.processPath} is missing. Run "npm run build".`);
+    const sweepId = `sweep-${Date.now()}`;
+    const proc = new EngineProcess<SweepCommand, SweepProcessEvent>({
+      workerPath: this.processPath,
+      onOutput: (line, stream) => (stream === 'stderr' ? this.log.warn(`[sweep] ${line}`) : this.log.info(`[sweep] ${line}`)),
+    });
+    const name = path.basename(uri.fsPath).replace(/\.selectivity\.json$/i, '');
+    const sweep: LiveSweep = { sweepId, name, proc, stopRequests: 0, runIds: new Set() };
+    this.live.set(sweepId, sweep);
+    proc.onEvent((e) => this.onEvent(sweep, e));
+    proc.onExit((exit) => {
+      this.live.delete(sweepId);
+      if (!exit.killed && exit.code !== 0) {
+        const last = exit.stderrTail.filter((l) => l.trim()).slice(-1)[0];
+        void vscode.window.showErrorMessage(`Selectivity Lens: the sweep "${sweep.name}" stopped unexpectedly (exit code ${exit.code})${last ? `: ${last}` : '.'}`);
+      }
+      void this.refreshFromDisk();
+    });
+    const parallel = readSettings().maxConcurrentRuns;
+    proc.send({ v: 1, type: 'startSweep', configPath: uri.fsPath, parallel });
+    this.log.info(`Sweep ${uri.fsPath} started (${parallel} run(s) at once)`);
+    void vscode.window.showInformationMessage(`Selectivity Lens: sweep "${name}" started, ${parallel} run(s) at once (setting selectivityLens.maxConcurrentRuns).`);
+  }
+
+  stopRun(runId: string): void {
+    for (const s of this.live.values()) if (s.runIds.has(runId)) this.stopSweep(s);
+  }
+
+  private stopSweep(s: LiveSweep): void {
+    s.stopRequests++;
+    if (s.stopRequests === 1 && s.proc.send({ v: 1, type: 'stopSweep' })) {
+      void vscode.window.showInformationMessage(`Selectivity Lens: stopping sweep "${s.name}" (running points checkpoint; Start Sweep again resumes). Stop again to end it at once.`);
+    } else {
+      s.proc.kill();
+    }
+  }
+
+  private onEvent(s: LiveSweep, e: SweepProcessEvent): void {
+    if (isSweepEvent(e)) {
+      this.onSweepEvent(s, e);
+      this.controller.hub.broadcast({ type: 'sweepEvent', event: e });
+      return;
+    }
+    const ev = e as EngineEvent;
+    if ('runId' in ev && ev.runId) s.runIds.add(ev.runId);
+    this.controller.ingest(ev);
+  }
+
+  private onSweepEvent(s: LiveSweep, e: SweepEvent): void {
+    s.dir = e.sweepDir;
+    switch (e.type) {
+      case 'sweepStarted':
+        s.name = e.index.name;
+        this.folders.set(e.index.name, e.sweepDir);
+        this.indexes.set(e.index.name, e.index);
+        for (const r of e.index.runs) this.controller.placeRun(r.runId, path.join(e.sweepDir, r.dir), e.index.name);
+        break;
+      case 'sweepRunState':
+        s.runIds.add(e.run.runId);
+        this.controller.placeRun(e.run.runId, e.runDir, s.name);
+        break;
+      case 'sweepFinished': {
+        this.log.info(`Sweep ${s.name} ${e.state}: ${JSON.stringify(e.counts)} in ${Math.round(e.seconds)} s${e.error ? ` — ${e.error}` : ''}`);
+        const msg = `Selectivity Lens: sweep "${s.name}" ${e.state}: ${e.counts.completed} completed, ${e.counts.failed} failed, ${e.counts.stopped} stopped.`;
+        if (e.state === 'failed') void vscode.window.showErrorMessage(`${msg}${e.error ? ` ${e.error}` : ''}`);
+        else void vscode.window.showInformationMessage(msg);
+        void s.proc.shutdown();
+        break;
+      }
+    }
+  }
+
+  /** Sweep folders (with sweep.json) under the runs folders: group names and folders for the tree. */
+  async refreshFromDisk(): Promise<void> {
+    for (const folder of this.controller.runsFolders()) {
+      for (const { dir, index } of await readSweepFolders(folder)) {
+        this.folders.set(index.name, dir);
+        this.indexes.set(index.name, index);
+      }
+    }
+  }
+
+  dispose(): void {
+    for (const s of this.live.values()) {
+      s.proc.send({ v: 1, type: 'stopSweep' });
+      const timer = setTimeout(() => s.proc.kill(), 3000);
+      s.proc.onExit(() => clearTimeout(timer));
+    }
+  }
+}
+
+function isSweepEvent(e: SweepProcessEvent): e is SweepEvent {
+  return e.type === 'sweepStarted' || e.type === 'sweepRunState' || e.type === 'sweepFinished';
+}
+
