@@ -1,0 +1,190 @@
+// Built-in architectures: output shapes, parameter counts, unit layers, deterministic init, batch norm,
+// gradients, and checkpoint save -> restore round trips (cpu backend, tiny batches).
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { buildModel, restoreBuiltModel, saveModelAtomic } from '../../../src/engine/models';
+import { isEngineError } from '../../../src/engine/errors';
+import type { ModelName } from '../../../src/protocol/config';
+
+const MNIST = { shape: [28, 28, 1] as [number, number, number], numClasses: 10 };
+const CIFAR = { shape: [32, 32, 3] as [number, number, number], numClasses: 10 };
+const TINY = { shape: [64, 64, 3] as [number, number, number], numClasses: 200 };
+let tmp: string;
+
+before(async () => {
+  await tf.setBackend('cpu');
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sl-models-'));
+});
+after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+async function weightsOf(name: ModelName, seed: number): Promise<Float32Array[]> {
+  const built = await buildModel({ name }, MNIST, seed);
+  const values = built.model.getWeights().map((w) => w.dataSync() as Float32Array);
+  built.dispose();
+  return values;
+}
+
+describe('small-cnn', () => {
+  it('gives logits and all unit means in one tensor', async () => {
+    const built = await buildModel({ name: 'small-cnn' }, MNIST, 1);
+    assert.deepEqual(
+      built.unitLayers.map((l) => [l.name, l.units, l.kind]),
+      [
+        ['conv1', 32, 'conv'],
+        ['conv2', 64, 'conv'],
+        ['fc1', 128, 'dense'],
+      ],
+    );
+    assert.deepEqual(built.unitOffsets, [0, 32, 96]);
+    assert.equal(built.totalUnits, 224);
+    assert.equal(built.params, 421642);
+    const x = tf.randomNormal([3, 28, 28, 1], 0, 1, 'float32', 1) as tf.Tensor4D;
+    const [logitShape, meanShape, minMean] = tf.tidy(() => {
+      const { logits, unitMeans } = built.forward(x, false);
+      return [logits.shape, unitMeans.shape, tf.min(unitMeans).dataSync()[0]];
+    });
+    assert.deepEqual(logitShape, [3, 10]);
+    assert.deepEqual(meanShape, [3, 224]);
+    assert.ok((minMean as number) >= 0, 'post-ReLU means are non-negative');
+    // conv2's slice of unitMeans is the spatial mean of conv2's output; fc1's slice is fc1's output.
+    const gaps = tf.tidy(() => {
+      const { unitMeans } = built.forward(x, false);
+      const conv2 = tfl.model({ inputs: built.model.inputs, outputs: built.model.getLayer('conv2').output as tfl.SymbolicTensor });
+      const fc1 = tfl.model({ inputs: built.model.inputs, outputs: built.model.getLayer('fc1').output as tfl.SymbolicTensor });
+      const conv2Means = tf.mean(conv2.predict(x) as tf.Tensor, [1, 2]);
+      return [
+        tf.max(tf.abs(tf.sub(tf.slice(unitMeans, [0, 32], [3, 64]), conv2Means))).dataSync()[0],
+        tf.max(tf.abs(tf.sub(tf.slice(unitMeans, [0, 96], [3, 128]), fc1.predict(x) as tf.Tensor))).dataSync()[0],
+      ];
+    });
+    assert.ok(gaps[0] < 1e-6 && gaps[1] < 1e-6, `gaps ${gaps}`);
+    x.dispose();
+    built.dispose();
+  });
+
+  it('initialises deterministically from the seed', async () => {
+    const a = await weightsOf('small-cnn', 7);
+    const b = await weightsOf('small-cnn', 7);
+    const c = await weightsOf('small-cnn', 8);
+    assert.deepEqual(a, b);
+    assert.notDeepEqual(a[0], c[0]);
+  });
+
+  it('every trainable variable gets a gradient through forward()', async () => {
+    const built = await buildModel({ name: 'small-cnn' }, MNIST, 1);
+    const x = tf.randomNormal([4, 28, 28, 1], 0, 1, 'float32', 2) as tf.Tensor4D;
+    const { value, grads } = tf.variableGrads(() => {
+      const { logits, unitMeans } = built.forward(x, true);
+      return tf.add(tf.mean(tf.square(logits)), tf.mean(unitMeans)) as tf.Scalar;
+    }, built.trainableVariables());
+    assert.equal(Object.keys(grads).length, built.trainableVariables().length);
+    for (const g of Object.values(grads)) assert.ok(Number.isFinite(tf.sum(g).dataSync()[0]));
+    tf.dispose([value, grads, x]);
+    built.dispose();
+  });
+
+  it('rejects unknown model names with MODEL_UNKNOWN', async () => {
+    await assert.rejects(
+      () => buildModel({ name: 'vgg16' as ModelName }, MNIST, 1),
+      (e) => isEngineError(e) && e.code === 'MODEL_UNKNOWN' && /vgg16/.test(e.message) && e.details.field === 'model.name',
+    );
+  });
+});
+
+describe('resnet20', () => {
+  it('has ~0.27M parameters and a unit layer for every ReLU', async () => {
+    const built = await buildModel({ name: 'resnet20' }, CIFAR, 1);
+    assert.equal(built.params, 269722);
+    assert.equal(built.unitLayers.length, 19); // stem + 9 blocks x 2
+    assert.equal(built.unitLayers[0].name, 'stem.relu');
+    assert.ok(built.unitLayers.some((l) => l.name === 'block2.1.relu2' && l.units === 32));
+    assert.equal(built.unitLayers[18].name, 'block3.2.relu2');
+    assert.equal(built.totalUnits, 16 + 6 * 16 + 6 * 32 + 6 * 64);
+    const x = tf.randomNormal([2, 32, 32, 3], 0, 1, 'float32', 3) as tf.Tensor4D;
+    const shapes = tf.tidy(() => {
+      const { logits, unitMeans } = built.forward(x, false);
+      return [logits.shape, unitMeans.shape];
+    });
+    assert.deepEqual(shapes, [
+      [2, 10],
+      [2, 688],
+    ]);
+    x.dispose();
+    built.dispose();
+  });
+
+  it('updates batch-norm moving statistics in training mode only, and round-trips through a checkpoint', async () => {
+    const built = await buildModel({ name: 'resnet20' }, CIFAR, 4);
+    const bn = built.model.getLayer('stem.bn');
+    const movingMean = () => bn.getWeights()[2].dataSync()[0];
+    const x = tf.randomNormal([4, 32, 32, 3], 0.5, 1, 'float32', 5) as tf.Tensor4D;
+    tf.tidy(() => built.forward(x, false));
+    assert.equal(movingMean(), 0, 'inference leaves the running mean alone');
+    tf.tidy(() => built.forward(x, true));
+    assert.notEqual(movingMean(), 0, 'training updates the running mean');
+    const dir = path.join(tmp, 'ckpt');
+    await saveModelAtomic(built.model, dir);
+    await saveModelAtomic(built.model, dir); // overwriting leaves no temporary folders behind
+    assert.deepEqual(fs.readdirSync(tmp).sort(), ['ckpt']);
+    assert.deepEqual(fs.readdirSync(dir).sort(), ['model.json', 'weights.bin']);
+
+    const restored = await restoreBuiltModel(dir, CIFAR);
+    assert.deepEqual(restored.unitLayers, built.unitLayers);
+    assert.equal(restored.params, built.params);
+    const [a, b] = [built, restored].map((m) =>
+      tf.tidy(() => {
+        const { logits, unitMeans } = m.forward(x, false);
+        return [logits.dataSync(), unitMeans.dataSync()];
+      }),
+    );
+    assert.deepEqual(a, b, 'restored model gives identical outputs');
+    x.dispose();
+    built.dispose();
+    restored.dispose();
+  });
+
+  it('restore of a missing checkpoint says which file is missing', async () => {
+    await assert.rejects(
+      () => restoreBuiltModel(path.join(tmp, 'nope'), CIFAR),
+      (e) => isEngineError(e) && e.code === 'MODEL_INVALID' && e.message.includes(path.join(tmp, 'nope', 'model.json')),
+    );
+  });
+});
+
+describe('Tiny ImageNet ResNets', () => {
+  it('resnet18: basic blocks at 64x64, 11.3M parameters', async () => {
+    const built = await buildModel({ name: 'resnet18' }, TINY, 1);
+    assert.equal(built.params, 11271432);
+    assert.equal(built.unitLayers.length, 17);
+    assert.deepEqual(
+      built.unitLayers.slice(-2).map((l) => [l.name, l.units]),
+      [
+        ['block4.1.relu1', 512],
+        ['block4.1.relu2', 512],
+      ],
+    );
+    assert.deepEqual(built.model.outputs[0].shape, [null, 200]);
+    built.dispose();
+  });
+
+  it('resnet50: bottlenecks, every ReLU a unit layer', async () => {
+    const built = await buildModel({ name: 'resnet50' }, TINY, 1);
+    assert.equal(built.unitLayers.length, 1 + 16 * 3);
+    assert.ok(Math.abs(built.params - 23.9e6) < 0.1e6, `params ${built.params}`);
+    assert.deepEqual(
+      built.unitLayers.slice(1, 4).map((l) => [l.name, l.units]),
+      [
+        ['block1.0.relu1', 64],
+        ['block1.0.relu2', 64],
+        ['block1.0.relu3', 256],
+      ],
+    );
+    built.dispose();
+  });
+});
