@@ -1,0 +1,281 @@
+// Drives a sweep: expands it, reconciles with what the sweep folder already holds (completed runs are kept and
+// never retrained, interrupted runs resume from their checkpoint, failed runs are retried only on request),
+// hands runs to an Executor as slots free up, keeps sweep.json current and emits sweep events.
+import { existsSync, statSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { EngineEvent, RunSummary } from '../../protocol/events';
+import {
+  SWEEP_FILES,
+  type SweepCounts,
+  type SweepIndex,
+  type SweepProcessEvent,
+  type SweepRunEntry,
+  type SweepState,
+} from '../../protocol/sweep';
+import { EngineError, toEngineError } from '../errors';
+import { writeSweepReport } from '../report/writeReport';
+import type { Executor, RunHandle } from './executor';
+import { expandSweep, type ExpandedRun } from './expand';
+import { LocalPoolExecutor } from './localPoolExecutor';
+import { loadSweepConfig, resolveSweepConfig, type ResolvedSweep } from './loadSweepConfig';
+import {
+  acquireSweepLock,
+  clearUnstartedRun,
+  hasCheckpoint,
+  readRunSummary,
+  readStoredSweepConfig,
+  readSweepIndex,
+  writeJsonAtomic,
+  writeSweepIndex,
+} from './sweepFolder';
+
+export interface SweepOptions {
+  /** Runs at once; default: the config's `parallel`, else the number of cores. */
+  parallel?: number;
+  /** Retry runs that failed in an earlier attempt (from their checkpoint when they have one). */
+  retryFailed?: boolean;
+  /** Executor to use (default: LocalPoolExecutor). */
+  executor?: Executor;
+  /** Engine worker module for the default executor. */
+  workerPath?: string;
+  onEvent?: (event: SweepProcessEvent) => void;
+  /** Write <sweepDir>/report when the sweep ends with completed runs (default true). */
+  report?: boolean;
+}
+
+export interface SweepResult {
+  sweepDir: string;
+  state: SweepState;
+  counts: SweepCounts;
+  index: SweepIndex;
+  reportDir?: string;
+  seconds: number;
+}
+
+export interface SweepHandle {
+  sweepDir: string;
+  readonly index: SweepIndex;
+  done: Promise<SweepResult>;
+  /** Graceful: running runs checkpoint and stop, queued ones stay queued. */
+  stop(): void;
+}
+
+/** Loads the sweep from a *.selectivity.json or an existing sweep folder and resolves it. */
+export function resolveSweepSource(source: string): ResolvedSweep {
+  const abs = path.resolve(source);
+  if (existsSync(abs) && statSync(abs).isDirectory()) {
+    const stored = readStoredSweepConfig(abs);
+    if (!stored) {
+      throw new EngineError('CONFIG_UNREADABLE', `${abs} is not a sweep folder (no ${SWEEP_FILES.config}).`, {
+        file: abs,
+      });
+    }
+    return { ...resolveSweepConfig(stored.config, stored.file), sweepDir: abs };
+  }
+  return loadSweepConfig(abs);
+}
+
+export function countRuns(runs: SweepRunEntry[]): SweepCounts {
+  const counts: SweepCounts = { queued: 0, running: 0, completed: 0, failed: 0, stopped: 0 };
+  for (const r of runs) counts[r.status]++;
+  return counts;
+}
+
+/** Starts (or resumes) a sweep. Throws an EngineError for config problems before anything runs. */
+export function startSweep(source: string, options: SweepOptions = {}): SweepHandle {
+  const started = Date.now();
+  const resolved = resolveSweepSource(source);
+  const plan = expandSweep(resolved.spec);
+  const sweepDir = resolved.sweepDir;
+  const release = acquireSweepLock(sweepDir);
+  let index: SweepIndex;
+  try {
+    index = reconcile(resolved, plan.runs, plan.axes, options);
+    writeJsonAtomic(path.join(sweepDir, SWEEP_FILES.config), { file: resolved.file, config: storedConfig(resolved) });
+    writeSweepIndex(sweepDir, index);
+  } catch (e) {
+    release();
+    throw e;
+  }
+  const emit = (e: SweepProcessEvent) => {
+    try {
+      options.onEvent?.(e);
+    } catch {
+      /* a listener's failure must not stop the sweep */
+    }
+  };
+  const executor = options.executor ?? new LocalPoolExecutor({ parallel: index.parallel, workerPath: options.workerPath });
+  const configs = new Map<string, ExpandedRun>(plan.runs.map((r) => [r.name, r]));
+  const active = new Map<string, RunHandle>();
+  let stopping = false;
+
+  const save = () => writeSweepIndex(sweepDir, index);
+  const runState = (entry: SweepRunEntry, summary?: RunSummary) => {
+    save();
+    emit({
+      v: 1,
+      type: 'sweepRunState',
+      sweepId: index.sweepId,
+      sweepDir,
+      run: { ...entry },
+      runDir: path.join(sweepDir, entry.dir),
+      summary,
+    });
+  };
+
+  const done = new Promise<SweepResult>((resolve) => {
+    index.state = 'running';
+    save();
+    emit({ v: 1, type: 'sweepStarted', sweepId: index.sweepId, sweepDir, index: structuredClone(index) });
+    const queue = index.runs.filter((r) => r.status === 'queued');
+
+    const finish = async () => {
+      await executor.dispose();
+      const counts = countRuns(index.runs);
+      index.state =
+        counts.queued + counts.stopped + counts.running > 0
+          ? 'stopped'
+          : counts.failed > 0
+            ? 'failed'
+            : 'completed';
+      save();
+      let reportDir: string | undefined;
+      let error: string | undefined;
+      if (options.report !== false && counts.completed > 0) {
+        try {
+          reportDir = (await writeSweepReport(sweepDir)).outDir;
+        } catch (e) {
+          error = `The sweep finished but its report could not be written: ${toEngineError(e).message}`;
+        }
+      }
+      release();
+      const seconds = (Date.now() - started) / 1000;
+      emit({ v: 1, type: 'sweepFinished', sweepId: index.sweepId, sweepDir, state: index.state, counts, seconds, reportDir, error });
+      resolve({ sweepDir, state: index.state, counts, index, reportDir, seconds });
+    };
+
+    const pump = () => {
+      while (!stopping && active.size < executor.capacity && queue.length > 0) launch(queue.shift()!);
+      if (active.size === 0) void finish();
+    };
+
+    const launch = (entry: SweepRunEntry) => {
+      const runDir = path.join(sweepDir, entry.dir);
+      const resume = hasCheckpoint(runDir);
+      if (!resume) clearUnstartedRun(runDir);
+      entry.status = 'running';
+      entry.attempts++;
+      entry.startedAt = new Date().toISOString();
+      delete entry.error;
+      delete entry.finishedAt;
+      runState(entry);
+      const handle = executor.start(
+        { runId: entry.runId, runDir, config: configs.get(entry.name)!.config, resume, configPath: resolved.file },
+        (event: EngineEvent) => emit(event),
+      );
+      active.set(entry.name, handle);
+      void handle.done.then((outcome) => {
+        active.delete(entry.name);
+        // The folder is the truth: a summary that says completed wins over a lost message.
+        const summary = outcome.summary ?? readRunSummary(runDir);
+        entry.status = summary?.state === 'completed' ? 'completed' : outcome.status;
+        entry.finishedAt = new Date().toISOString();
+        if (summary) applySummary(entry, summary);
+        if (entry.status === 'failed') entry.error = outcome.error ?? summary?.error ?? 'the run failed';
+        runState(entry, summary);
+        pump();
+      });
+    };
+
+    pump();
+  });
+
+  return {
+    sweepDir,
+    get index() {
+      return index;
+    },
+    done,
+    stop: () => {
+      if (stopping) return;
+      stopping = true;
+      for (const h of active.values()) h.stop();
+    },
+  };
+}
+
+/** Runs a sweep to its end. */
+export async function runSweep(source: string, options: SweepOptions = {}): Promise<SweepResult> {
+  return startSweep(source, options).done;
+}
+
+function applySummary(entry: SweepRunEntry, s: RunSummary): void {
+  entry.epochsDone = s.epochsDone;
+  if (Number.isFinite(s.finalTestAcc)) entry.finalTestAcc = s.finalTestAcc;
+  if (Number.isFinite(s.finalNetworkSI)) entry.finalNetworkSI = s.finalNetworkSI;
+}
+
+function storedConfig(resolved: ResolvedSweep) {
+  // Base inlined with absolute paths, so the folder alone can resume the sweep.
+  return { ...resolved.config, base: resolved.spec.base, name: resolved.spec.name };
+}
+
+function reconcile(
+  resolved: ResolvedSweep,
+  runs: ExpandedRun[],
+  axes: SweepIndex['axes'],
+  options: SweepOptions,
+): SweepIndex {
+  const sweepDir = resolved.sweepDir;
+  const previous = readSweepIndex(sweepDir);
+  const before = new Map((previous?.runs ?? []).map((r) => [r.name, r]));
+  const now = new Date().toISOString();
+  const entries = runs.map((run): SweepRunEntry => {
+    const runDir = path.join(sweepDir, run.name);
+    const old = before.get(run.name);
+    if (old && old.configHash !== run.configHash && existsSync(runDir)) {
+      throw new EngineError(
+        'CONFIG_INVALID',
+        `Run ${run.name} in ${sweepDir} was trained with a different config; give the sweep a new "name" (or "outDir") or move that run folder away.`,
+        { file: resolved.file, field: 'name' },
+      );
+    }
+    const entry: SweepRunEntry = {
+      name: run.name,
+      runId: `${resolved.spec.name}--${run.name}`,
+      dir: run.name,
+      overrides: run.overrides,
+      alpha: run.alpha,
+      seed: run.seed,
+      configHash: run.configHash,
+      status: 'queued',
+      attempts: old?.attempts ?? 0,
+      startedAt: old?.startedAt,
+      finishedAt: old?.finishedAt,
+    };
+    const summary = readRunSummary(runDir);
+    if (summary?.state === 'completed') {
+      entry.status = 'completed';
+      applySummary(entry, summary);
+    } else if (old?.status === 'failed' && !options.retryFailed) {
+      entry.status = 'failed';
+      entry.error = old.error;
+      if (summary) applySummary(entry, summary);
+    }
+    return entry;
+  });
+  return {
+    version: 1,
+    kind: 'sweep',
+    sweepId: previous?.sweepId ?? `${resolved.spec.name}-${Date.now().toString(36)}`,
+    name: resolved.spec.name,
+    configPath: resolved.file,
+    createdAt: previous?.createdAt ?? now,
+    updatedAt: now,
+    state: 'queued',
+    parallel: Math.max(1, Math.floor(options.parallel ?? resolved.parallel ?? os.cpus().length)),
+    axes,
+    runs: entries,
+  };
+}
