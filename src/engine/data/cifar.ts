@@ -90,7 +90,6 @@ function cifarSource(v: CifarVariant) {
     return {
       name,
       key: { files: await stampFiles([...trainFiles, testFile, ...(hasNames ? [namesFile] : [])]) },
-      limitsApplied: false,
       decode: async () => {
         const parts: DataSplit[] = [];
         for (const f of trainFiles) parts.push(parseCifarRecords(await readMaybeGzip(f), f, v));

@@ -39,8 +39,14 @@ export async function isFile(p: string): Promise<boolean> {
 
 /** The folder at `p`, or DATA_MISSING naming it. */
 export async function requireDir(p: string, what = 'Data folder'): Promise<string> {
-  if (!(await isDir(p))) throw dataMissing(p, what);
-  return p;
+  if (await isDir(p)) return p;
+  if (await isFile(p)) {
+    throw new EngineError('DATA_MISSING', `${what} expected at ${p}, but that is a file: data.path must name the folder holding the data set.`, {
+      file: p,
+      field: 'data.path',
+    });
+  }
+  throw dataMissing(p, what);
 }
 
 /** The first existing file among `candidates` (absolute), or DATA_MISSING naming the first (and the others). */

@@ -51,7 +51,6 @@ export async function idxSource(ctx: SourceContext): Promise<DataSource> {
   return {
     name,
     key: await stampFiles(Object.values(files)),
-    limitsApplied: false,
     decode: async () => {
       const train = await readIdxSplit(files.trainImages, files.trainLabels);
       const test = await readIdxSplit(files.testImages, files.testLabels);

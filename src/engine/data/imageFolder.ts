@@ -93,7 +93,6 @@ export async function imageFolderSource(ctx: SourceContext): Promise<DataSource>
       test: testFiles.map((f) => [f.label, path.relative(root, f.file)]),
       stamps: (await stampFiles([...trainFiles, ...testFiles].map((f) => f.file))).map((s) => [s.size, s.mtimeMs]),
     },
-    limitsApplied: true,
     decode: async () => ({
       name,
       classNames,

@@ -72,7 +72,6 @@ export async function embeddedMnistSource(ctx: SourceContext): Promise<DataSourc
   return {
     name: 'MNIST (embedded, 10,000 digits)',
     key: { pkg: `mnist@${version}`, testFraction, seed: MNIST_SPLIT_SEED },
-    limitsApplied: false,
     decode: async () => loadEmbeddedMnist(ctx.cfg),
   };
 }

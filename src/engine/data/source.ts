@@ -5,10 +5,11 @@ import type { DecodedDataset } from './splits';
 export interface DataSource {
   /** Human name of the data set, e.g. "CIFAR-10 at /data/cifar-10-batches-bin". */
   name: string;
-  /** Everything the decoded result depends on (absolute paths, sizes, mtimes, options). */
+  /**
+   * Everything the decoded result depends on (absolute paths, sizes, mtimes, options). Image formats apply
+   * trainLimit/testLimit before decoding (so they are in the key); others are limited after the cache.
+   */
   key: unknown;
-  /** Whether the decoded result already honours trainLimit/testLimit (then they are part of `key`). */
-  limitsApplied: boolean;
   decode(): Promise<DecodedDataset>;
 }
 

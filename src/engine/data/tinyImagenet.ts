@@ -74,7 +74,6 @@ export async function tinyImagenetSource(ctx: SourceContext): Promise<DataSource
         return Date.now();
       }),
     },
-    limitsApplied: true,
     decode: async () => ({
       name,
       classNames,

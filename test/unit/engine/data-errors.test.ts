@@ -43,6 +43,12 @@ describe('missing data', () => {
     }
   });
 
+  it('says so when data.path names a file instead of a folder', async () => {
+    const dir = path.join(tmp, 'idx-file');
+    const fx = await writeIdxDataset(dir);
+    await expectError({ format: 'idx', path: fx.files[0] }, 'DATA_MISSING', [fx.files[0], 'data.path', /is a file/]);
+  });
+
   it('requires data.path for file formats', async () => {
     await expectError({ format: 'cifar10' }, 'CONFIG_INVALID', ['data.path']);
   });

@@ -169,3 +169,29 @@ describe('image folder', () => {
     assertClassColours(ds, 'test', 6);
   });
 });
+
+describe('cache of file formats', () => {
+  it('is reused while files are unchanged and rebuilt when one changes', async () => {
+    const fx = await writeImageFolder(path.join(tmp, 'folder-cache'), { classNames: ['a', 'b'], perClass: 4 });
+    const cacheDir = path.join(tmp, 'cache-files');
+    const logs: string[] = [];
+    const opts = { baseDir: tmp, cacheDir, seed: 0, log: (m: string) => logs.push(m) };
+    const first = await loadDataset({ format: 'image-folder', path: fx.root, imageSize: 8 }, opts);
+    assert.ok(logs.some((m) => /decoding/.test(m)));
+    logs.length = 0;
+    await loadDataset({ format: 'image-folder', path: fx.root, imageSize: 8 }, opts);
+    assert.ok(logs.some((m) => /from cache/.test(m)), logs.join('\n'));
+    // Replace one image by another class's picture: new size/mtime, so the cache is not used.
+    const target = fx.files.find((f) => f.label === 0)!;
+    const other = fx.files.find((f) => f.label === 1 && path.extname(f.file) === path.extname(target.file))!;
+    await fs.copyFile(other.file, target.file);
+    const future = new Date(Date.now() + 5000);
+    await fs.utimes(target.file, future, future);
+    logs.length = 0;
+    const second = await loadDataset({ format: 'image-folder', path: fx.root, imageSize: 8 }, opts);
+    assert.ok(logs.some((m) => /decoding/.test(m)), logs.join('\n'));
+    const bytes = (d: Dataset) => Buffer.concat([Buffer.from(d.train.images), Buffer.from(d.test.images)]);
+    assert.notDeepEqual(bytes(second), bytes(first));
+  });
+});
+
