@@ -20,7 +20,7 @@ export interface LoadDatasetOptions {
   /** Where decoded data is cached (data.cacheDir, when set, wins). */
   cacheDir: string;
   /** Run seed. The data content deliberately does not depend on it, so runs of different seeds share splits. */
-  seed: number;
+  seed?: number;
   log?: (m: string) => void;
 }
 

@@ -214,6 +214,15 @@ describe('batches', () => {
     assert.deepEqual(labels, Array.from(mnist.test.labels));
   });
 
+  it('caps batches with maxBatches and still yields one batch when the set is smaller than a batch', async () => {
+    assert.equal(trainBatchCount(mnist, 64, 5), 5);
+    assert.equal([...trainBatches(mnist, { batchSize: 64, epoch: 0, seed: 1, maxBatches: 5 })].map((b) => (tf.dispose([b.x, b.y]), b.size)).length, 5);
+    const tiny = await loadDataset({ format: 'mnist-embedded', trainLimit: 30 }, { baseDir: tmp, cacheDir: path.join(tmp, 'cache'), seed: 1 });
+    const sizes = [...trainBatches(tiny, { batchSize: 64, epoch: 0, seed: 1 })].map((b) => (tf.dispose([b.x, b.y]), b.size));
+    assert.deepEqual(sizes, [30]);
+    assert.equal(trainBatchCount(tiny, 64), 1);
+  });
+
   it('does not augment digits by default', () => {
     assert.deepEqual(defaultAugment(mnist), { crop: 0, flip: false });
     assert.deepEqual(defaultAugment({ shape: [32, 32, 3] }), { crop: 4, flip: true });
