@@ -40,6 +40,8 @@ export class RunController implements vscode.Disposable {
   private readonly locations = new Map<string, RunLocation>();
   /** Runs whose failure the user was already told about (one notification per failure). */
   private readonly notified = new Set<string>();
+  /** Runs whose engine events are arriving in this session (from our engines or a sweep process). */
+  private readonly streaming = new Set<string>();
   private readonly disposables: vscode.Disposable[] = [];
   private readonly activeEmitter = new vscode.EventEmitter<string | undefined>();
   readonly onDidChangeActiveRun = this.activeEmitter.event;
@@ -113,6 +115,10 @@ export class RunController implements vscode.Disposable {
 
   /** One engine event from any source (this host's engines, a sweep process). */
   ingest(e: EngineEvent): void {
+    if ('runId' in e && e.runId) {
+      if (e.type === 'runFinished') this.streaming.delete(e.runId);
+      else this.streaming.add(e.runId);
+    }
     this.store.apply(e);
     this.coalescer.push(e);
     switch (e.type) {
@@ -393,23 +399,22 @@ export class RunController implements vscode.Disposable {
       for (const entry of await listRunFolders(folder)) {
         const runs = entry.kind === 'run' ? [{ runId: entry.runId, dir: entry.dir }] : entry.runs;
         for (const r of runs) {
-          // Runs the host started keep the id it gave them; folders of other origin are named by their folder.
-          const runId = this.runIdForDir(r.dir) ?? r.runId;
-          seen.add(runId);
-          if (this.manager.isBusy(runId)) continue;
-          const existing = this.store.get(runId);
-          // Runs this session watched finish are already complete in memory (with arrays): keep them.
-          if (existing && existing.selectivity.some((s) => s.layers.length > 0) && isTerminal(existing.state)) continue;
-          const s = await readRunFolder(r.dir, runId);
+          // Runs the host or a sweep started keep the id they were given; others get the engine's (meta.runId or folder name).
+          const s = await readRunFolder(r.dir, this.runIdForDir(r.dir));
           if (!s) continue;
-          this.locations.set(runId, { ...this.locations.get(runId), dir: r.dir, group: entry.kind === 'group' ? entry.name : undefined });
+          seen.add(s.runId);
+          if (this.manager.isBusy(s.runId) || this.streaming.has(s.runId)) continue;
+          const existing = this.store.get(s.runId);
+          // Runs this session watched finish are already complete in memory (with arrays): keep them.
+          if (existing && isTerminal(existing.state) && existing.selectivity.some((x) => x.layers.length > 0)) continue;
+          this.locations.set(s.runId, { ...this.locations.get(s.runId), dir: r.dir, group: entry.kind === 'group' ? entry.name : undefined });
           this.store.putFromDisk(s, false);
         }
       }
     }
     // Runs whose folders were deleted outside VS Code disappear, unless they are live.
     for (const s of this.store.all()) {
-      if (!seen.has(s.runId) && !this.manager.isBusy(s.runId) && isTerminal(s.state)) {
+      if (!seen.has(s.runId) && !this.manager.isBusy(s.runId) && !this.streaming.has(s.runId) && isTerminal(s.state)) {
         const dir = this.location(s.runId)?.dir;
         if (!dir || !existsSync(dir)) {
           this.store.delete(s.runId);
