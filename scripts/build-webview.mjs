@@ -18,3 +18,19 @@ if (!existsSync(entry)) {
     logLevel: 'warning',
   });
 }
+
+// Engineer 8 (sweeps), additive: the figure bundle inlined into the self-contained HTML sweep report and
+// evaluated by the engine to export SVG figures (src/engine/report/figureBundle.ts). One IIFE, no imports.
+if (existsSync('webview/report.ts')) {
+  await build({
+    entryPoints: ['webview/report.ts'],
+    bundle: true,
+    format: 'iife',
+    platform: 'browser',
+    target: 'es2022',
+    outfile: 'dist/report.js',
+    sourcemap: false,
+    minify: true,
+    logLevel: 'warning',
+  });
+}
