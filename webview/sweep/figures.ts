@@ -203,13 +203,20 @@ function metricVsAlpha(
   const stats = group.byAlpha.map((s) => ({ alpha: s.alpha, ...get.stat(s) })).filter((s) => Number.isFinite(s.mean));
   const yValues = [...runs.map(get.run), ...stats.flatMap((s) => [s.lo, s.hi])];
   if (baseline !== undefined) yValues.push(baseline);
-  const y = scaleLinear().domain(extent(yValues)).nice().range([H - M.bottom, M.top]);
+  // Accuracy and SI live in [0, 1]: a wide CI (few seeds) must not stretch the axis beyond that.
+  const [ylo, yhi] = extent(yValues);
+  const y = scaleLinear()
+    .domain([Math.max(0, ylo), Math.min(1, yhi)])
+    .nice()
+    .range([H - M.bottom, M.top]);
+  const [d0, d1] = y.domain();
+  const clampY = (v: number) => Math.min(d1, Math.max(d0, v));
   frame(parts, x, y, ticks, y.ticks(6), fmtAlpha, yFmt, 'alpha (symlog scale; < 0 discourages, > 0 encourages selectivity)', yLabel);
   const color = alphaColorScale(alphas);
   const band = d3area<(typeof stats)[number]>()
     .x((s) => x(s.alpha))
-    .y0((s) => y(s.lo))
-    .y1((s) => y(s.hi));
+    .y0((s) => y(clampY(s.lo)))
+    .y1((s) => y(clampY(s.hi)));
   const mean = d3line<(typeof stats)[number]>()
     .x((s) => x(s.alpha))
     .y((s) => y(s.mean));

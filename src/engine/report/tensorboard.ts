@@ -1,8 +1,9 @@
 // Exports a sweep's runs as TensorBoard logs: <out>/<run name>/events.out.tfevents.*, one per run, so
 // `tensorboard --logdir <out>` lists the runs by name with their curves and per-layer SI distributions.
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { RUN_FILES, type SelectivityIndex } from '../../protocol/runStore';
+import { RUN_FILES } from '../../protocol/runStore';
+import { readSelectivity, readSelectivityIndex } from '../runStore';
 import type { CollectedRun } from './collect';
 import { TfEventsWriter } from './tfevents';
 
@@ -10,30 +11,13 @@ function safeTag(s: string): string {
   return s.replace(/[^A-Za-z0-9_./-]/g, '_');
 }
 
-/** Per-unit SI arrays of every analysed epoch, from selectivity/index.json and its .bin files. */
+/** Per-unit SI arrays of every analysed epoch (the run store's selectivity files). */
 export function readSelectivityEpochs(runDir: string): Array<{ epoch: number; layers: Array<{ layer: string; si: Float32Array }> }> {
-  const indexFile = path.join(runDir, RUN_FILES.selectivityIndex);
-  if (!existsSync(indexFile)) return [];
-  let index: SelectivityIndex;
-  try {
-    index = JSON.parse(readFileSync(indexFile, 'utf8')) as SelectivityIndex;
-  } catch {
-    return [];
-  }
+  const index = readSelectivityIndex(runDir);
   const out = [];
-  for (const entry of index.epochs ?? []) {
-    const candidates = [path.join(runDir, RUN_FILES.selectivityDir, entry.file), path.join(runDir, entry.file)];
-    const file = candidates.find((f) => existsSync(f));
-    if (!file) continue;
-    const buf = readFileSync(file);
-    const layers = [];
-    for (const l of entry.layers) {
-      if (l.si + 4 * l.units > buf.length) continue;
-      const si = new Float32Array(l.units);
-      for (let i = 0; i < l.units; i++) si[i] = buf.readFloatLE(l.si + 4 * i);
-      layers.push({ layer: l.layer, si });
-    }
-    out.push({ epoch: entry.epoch, layers });
+  for (const entry of index?.epochs ?? []) {
+    const record = readSelectivity(runDir, entry.epoch);
+    if (record) out.push({ epoch: record.epoch, layers: record.layers.map((l) => ({ layer: l.layer, si: l.si })) });
   }
   return out;
 }

@@ -77,7 +77,10 @@ export class LocalPoolExecutor implements Executor {
           ? { v: 1, type: 'resumeRun', runId: job.runId, runDir: job.runDir }
           : { v: 1, type: 'startRun', runId: job.runId, runDir: job.runDir, config: job.config, configPath: job.configPath },
       );
-      if (stopRequested) send({ v: 1, type: 'stop', runId: job.runId });
+      if (stopRequested) {
+        send({ v: 1, type: 'stop', runId: job.runId });
+        send({ v: 1, type: 'shutdown' });
+      }
     };
     const helloTimer = setTimeout(sendCommand, (this.options.helloTimeoutSec ?? 20) * 1000);
 
@@ -119,7 +122,11 @@ export class LocalPoolExecutor implements Executor {
       stop: () => {
         if (stopRequested || outcome) return;
         stopRequested = true;
-        if (commandSent) send({ v: 1, type: 'stop', runId: job.runId });
+        // stop checkpoints the run; shutdown then ends the worker (also when the run had not begun yet).
+        if (commandSent) {
+          send({ v: 1, type: 'stop', runId: job.runId });
+          send({ v: 1, type: 'shutdown' });
+        }
         else {
           clearTimeout(helloTimer);
           child.kill('SIGTERM');

@@ -18,7 +18,7 @@ import { writeSweepReport } from '../report/writeReport';
 import type { Executor, RunHandle } from './executor';
 import { expandSweep, type ExpandedRun } from './expand';
 import { LocalPoolExecutor } from './localPoolExecutor';
-import { loadSweepConfig, resolveSweepConfig, type ResolvedSweep } from './loadSweepConfig';
+import { checkRunConfig, loadSweepConfig, resolveSweepConfig, type ResolvedSweep } from './loadSweepConfig';
 import {
   acquireSweepLock,
   clearUnstartedRun,
@@ -82,11 +82,39 @@ export function countRuns(runs: SweepRunEntry[]): SweepCounts {
   return counts;
 }
 
+export interface PlannedSweep {
+  resolved: ResolvedSweep;
+  sweepDir: string;
+  name: string;
+  axes: SweepIndex['axes'];
+  runs: Array<ExpandedRun & { runId: string; runDir: string }>;
+}
+
+/**
+ * Loads, validates and expands a sweep without running anything (tfjs-free; the host may call it to show the
+ * runs a sweep will make). Every expanded run is checked against the run schema.
+ */
+export function planSweep(source: string): PlannedSweep {
+  const resolved = resolveSweepSource(source);
+  const plan = expandSweep(resolved.spec);
+  for (const run of plan.runs) checkRunConfig(run.config, resolved.file, `sweep run ${run.name}`);
+  return {
+    resolved,
+    sweepDir: resolved.sweepDir,
+    name: plan.name,
+    axes: plan.axes,
+    runs: plan.runs.map((r) => ({ ...r, runId: runIdOf(plan.name, r.name), runDir: path.join(resolved.sweepDir, r.name) })),
+  };
+}
+
+export function runIdOf(sweepName: string, runName: string): string {
+  return `${sweepName}--${runName}`;
+}
+
 /** Starts (or resumes) a sweep. Throws an EngineError for config problems before anything runs. */
 export function startSweep(source: string, options: SweepOptions = {}): SweepHandle {
   const started = Date.now();
-  const resolved = resolveSweepSource(source);
-  const plan = expandSweep(resolved.spec);
+  const { resolved, ...plan } = planSweep(source);
   const sweepDir = resolved.sweepDir;
   const release = acquireSweepLock(sweepDir);
   let index: SweepIndex;
@@ -243,7 +271,7 @@ function reconcile(
     }
     const entry: SweepRunEntry = {
       name: run.name,
-      runId: `${resolved.spec.name}--${run.name}`,
+      runId: runIdOf(resolved.spec.name, run.name),
       dir: run.name,
       overrides: run.overrides,
       alpha: run.alpha,

@@ -7,6 +7,7 @@ import type { RunSummary } from '../../protocol/events';
 import { RUN_FILES } from '../../protocol/runStore';
 import { SWEEP_FILES, type SweepIndex } from '../../protocol/sweep';
 import { EngineError } from '../errors';
+import { latestCheckpointName } from '../runStore';
 
 export function writeJsonAtomic(file: string, value: unknown): void {
   const tmp = `${file}.${process.pid}.tmp`;
@@ -53,13 +54,9 @@ export function readRunSummary(runDir: string): RunSummary | undefined {
   }
 }
 
+/** Whether the run can be resumed: its config and a finished checkpoint are on disk. */
 export function hasCheckpoint(runDir: string): boolean {
-  const dir = path.join(runDir, RUN_FILES.checkpointsDir);
-  try {
-    return readdirSync(dir).some((f) => !f.startsWith('.') && !f.endsWith('.tmp'));
-  } catch {
-    return false;
-  }
+  return existsSync(path.join(runDir, RUN_FILES.config)) && latestCheckpointName(runDir) !== undefined;
 }
 
 /** Empties the folder of a run that never reached a checkpoint, so it starts clean (its log is kept). */
