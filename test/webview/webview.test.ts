@@ -1,0 +1,273 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- page callbacks run in the browser and fixtures are untyped JSON */
+// The webview app in headless Chromium under VS Code's CSP, driven by recorded engine events.
+import assert from 'node:assert/strict';
+import type { Server } from 'node:http';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { ensureBundle, frame, launchBrowser, loadFixture, openApp, screenshot, send, sendEvents, startServer, typed } from './harness';
+
+// These run inside the page (playwright serialises the callbacks); the Node program has no DOM types.
+declare const document: any;
+declare const sessionStorage: any;
+declare function getComputedStyle(e: unknown): any;
+
+const FIXTURE = 'mnist-small-cnn-synthetic.json';
+
+let browser: Browser;
+let server: Server;
+let url: string;
+
+
+/** Bins SI like the app: bin i holds [i/n, (i+1)/n), SI = 1 in the last. */
+function expectedBins(si: number[], n: number): number[] {
+  const counts = new Array(n).fill(0);
+  for (const v of si) counts[Math.min(n - 1, Math.max(0, Math.floor(v * n)))]++;
+  return counts;
+}
+
+function lastSelectivity(events: any[]): any {
+  return events.filter((e) => e.type === 'selectivity').at(-1);
+}
+
+async function assertClean(page: Page): Promise<void> {
+  const csp = await page.evaluate(() => (globalThis as any).__cspViolations);
+  assert.deepEqual(csp, [], 'no Content-Security-Policy violations');
+  const errors = await page.evaluate(() => (globalThis as any).__errors);
+  assert.deepEqual(errors, [], 'no uncaught errors');
+}
+
+before(async () => {
+  ensureBundle();
+  ({ server, url } = await startServer());
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+describe('sidebar', () => {
+  it('shows progress, sparklines and the live SI histogram; opens the panel', async () => {
+    const events = loadFixture(FIXTURE);
+    const page = await openApp(browser, url, { surface: 'sidebar', width: 320, height: 720 });
+    await send(page, { type: 'snapshot', surface: 'sidebar', runs: [] });
+    assert.equal(await page.isVisible('text=No runs yet'), true);
+
+    // Mid-run: everything up to the second epoch's analysis.
+    const cut = events.findIndex((e) => e.type === 'selectivity' && e.epoch === 2) + 1;
+    await sendEvents(page, events.slice(0, cut));
+    await sendEvents(page, [events.find((e) => e.type === 'progress' && e.epoch === 3)]);
+    assert.equal(await page.textContent('.state-badge'), 'running');
+    assert.match((await page.textContent('.progress-text')) ?? '', /Epoch 3\/3/);
+    const sel = events[cut - 1];
+    assert.equal(await page.textContent('[data-spark="network-si"]'), sel.networkSI.toFixed(3));
+
+    const conv1 = sel.layers[0];
+    const counts = await page.$$eval('.si-histogram rect.bar', (rs) => rs.map((r) => Number(r.getAttribute('data-count'))));
+    assert.deepEqual(counts, expectedBins(typed(conv1.si), 20));
+    await screenshot(page, 'sidebar-running-dark.png');
+
+    await page.click('.open-panel');
+    const posted = await page.evaluate(() => (globalThis as any).__posted);
+    assert.deepEqual(posted.at(-1), { type: 'openPanel', runId: events[1].runId });
+    await assertClean(page);
+    await page.close();
+  });
+});
+
+describe('panel', () => {
+  let page: Page;
+  const events = loadFixture(FIXTURE);
+  // Class names are data: they must show as text, never as markup.
+  events[1].meta.classNames[7] = '<b>seven</b>';
+
+  before(async () => {
+    page = await openApp(browser, url, { surface: 'panel', width: 1280, height: 1000 });
+    await send(page, { type: 'snapshot', surface: 'panel', runs: [] });
+    await sendEvents(page, events);
+  });
+  after(() => page.close());
+
+  it('renders the header and the finished state', async () => {
+    assert.equal(await page.textContent('.run-name'), events[1].meta.name);
+    assert.equal(await page.textContent('.state-badge'), 'completed');
+    assert.match((await page.textContent('[data-fact="model"]')) ?? '', /small-cnn/);
+    assert.match((await page.textContent('[data-fact="alpha"]')) ?? '', /0\.5/);
+    assert.match((await page.textContent('[data-fact="epoch"]')) ?? '', /3 \/ 3/);
+  });
+
+  it('draws the SI histogram of the selected layer from the fixture SI', async () => {
+    const sel = lastSelectivity(events);
+    const counts = await page.$$eval('.hist-card rect.bar', (rs) => rs.map((r) => Number(r.getAttribute('data-count'))));
+    assert.deepEqual(counts, expectedBins(typed(sel.layers[0].si), 20));
+    // Taller bars for bigger counts.
+    const heights = await page.$$eval('.hist-card rect.bar', (rs) => rs.map((r) => Number(r.getAttribute('height'))));
+    const maxI = counts.indexOf(Math.max(...counts));
+    assert.equal(heights.indexOf(Math.max(...heights)), maxI);
+  });
+
+  it('sorts heatmap rows by SI and colours each unit by its own max', async () => {
+    await page.evaluate(() => {
+      const select = document.querySelector('.run-tab .layer-select') as any;
+      select.value = 'fc1';
+      select.dispatchEvent(new Event('change'));
+    });
+    await frame(page);
+    const fc1 = lastSelectivity(events).layers[2];
+    const si = typed(fc1.si);
+    const top = si.indexOf(Math.max(...si));
+    const canvas = await page.$eval('.heat-canvas', (c) => ({ ...(c as any).dataset }));
+    assert.equal(canvas.units, '32');
+    assert.equal(canvas.classes, '10');
+    assert.equal(Number(canvas.topUnit), top);
+    // The preferred class of the top row is at the top of the ramp, i.e. the theme's foreground (#cccccc).
+    const pref = typed(fc1.preferred)[top];
+    const pixel = await cellPixel(page, 0, pref);
+    assertNear(pixel, [0xcc, 0xcc, 0xcc], 'top of the ramp is the dark theme foreground');
+    await screenshot(page, 'panel-dark.png');
+  });
+
+  it('opens the class-response view of a clicked heatmap row, with class names as text', async () => {
+    const fc1 = lastSelectivity(events).layers[2];
+    const si = typed(fc1.si);
+    const order = si.map((v, u) => [v, u]).sort((a, b) => b[0] - a[0] || a[1] - b[1]).map((x) => x[1]);
+    // Find a unit preferring class 7 (named '<b>seven</b>'), click its row.
+    const row = order.findIndex((u) => typed(fc1.preferred)[u] === 7);
+    assert.ok(row >= 0, 'fixture has a unit preferring class 7');
+    const unit = order[row];
+    const box = (await page.$eval('.heat-canvas', (c) => {
+      const r = c.getBoundingClientRect();
+      return { x: r.x, y: r.y, rowH: Number((c as any).dataset.rowHeight) };
+    })) as { x: number; y: number; rowH: number };
+    await page.mouse.click(box.x + 5, box.y + (row + 0.5) * box.rowH);
+    await frame(page);
+    assert.equal(await page.getAttribute('.unit-view', 'data-unit'), String(unit));
+    assert.equal(await page.textContent('#unit-si'), si[unit].toFixed(3));
+    assert.equal(await page.textContent('#unit-preferred'), '<b>seven</b>');
+    assert.equal(await page.$$eval('.unit-view b, .heatmap b', (b) => b.length), 0);
+    assert.equal(await page.$$eval('.unit-bars rect.bar', (r) => r.length), 10);
+    assert.equal(await page.getAttribute('.unit-bars rect.bar.preferred', 'data-class'), '7');
+    assert.equal(await page.$$eval('.multiples figure', (f) => f.length), 10);
+    assert.equal(await page.getAttribute('.multiples figure.preferred', 'data-class'), '7');
+    const posted = await page.evaluate(() => (globalThis as any).__posted);
+    assert.ok(posted.length >= 1);
+    await screenshot(page, 'panel-unit-dark.png');
+  });
+
+  it('moves through units with the keyboard', async () => {
+    const fc1 = lastSelectivity(events).layers[2];
+    const si = typed(fc1.si);
+    const order = si.map((v, u) => [v, u]).sort((a, b) => b[0] - a[0] || a[1] - b[1]).map((x) => x[1]);
+    await page.focus('.heat-canvas');
+    await page.keyboard.press('Home');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await frame(page);
+    assert.equal(await page.getAttribute('.unit-view', 'data-unit'), String(order[2]));
+    assert.match((await page.textContent('.heatmap [aria-live]')) ?? '', new RegExp(`Unit ${order[2]} \\(rank 3`));
+  });
+
+  it('picks a histogram bar and a unit from its list', async () => {
+    const bar = await page.$('.hist-card rect.bar[data-count]:not([data-count="0"])');
+    await bar!.click();
+    await frame(page);
+    const chip = await page.$('.bin-units .chip');
+    const unit = await chip!.getAttribute('data-unit');
+    await chip!.click();
+    await frame(page);
+    assert.equal(await page.getAttribute('.unit-view', 'data-unit'), unit);
+  });
+
+  it('scrubs back to an earlier epoch', async () => {
+    await page.$eval('.scrubber', (s) => {
+      (s as any).value = '0';
+      s.dispatchEvent(new Event('input'));
+    });
+    await frame(page);
+    const first = events.find((e) => e.type === 'selectivity' && e.epoch === 1);
+    const counts = await page.$$eval('.hist-card rect.bar', (rs) => rs.map((r) => Number(r.getAttribute('data-count'))));
+    assert.deepEqual(counts, expectedBins(typed(first.layers[2].si), 20));
+    assert.match((await page.textContent('.scrubber-value')) ?? '', /^1 of 3/);
+  });
+
+  it('follows the theme', async () => {
+    // Still scrubbed to epoch 1.
+    const fc1 = events.find((e) => e.type === 'selectivity' && e.epoch === 1).layers[2];
+    const pref = typed(fc1.preferred)[Number(await page.getAttribute('.heat-canvas', 'data-top-unit'))];
+    const darkBar = await page.$eval('.hist-card rect.bar', (r) => getComputedStyle(r).fill);
+    await page.evaluate(() => (globalThis as any).harness.setTheme('vscode-light'));
+    await frame(page);
+    const lightBar = await page.$eval('.hist-card rect.bar', (r) => getComputedStyle(r).fill);
+    assert.notEqual(lightBar, darkBar);
+    const pixel = await cellPixel(page, 0, pref);
+    assertNear(pixel, [0x3b, 0x3b, 0x3b], 'top of the ramp is the light theme foreground');
+    const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    assert.equal(bg, 'rgb(255, 255, 255)');
+    await screenshot(page, 'panel-unit-light.png');
+    await page.evaluate(() => (globalThis as any).harness.setTheme('vscode-dark'));
+    await frame(page);
+  });
+
+  it('persists the selection through getState/setState', async () => {
+    const saved = await page.evaluate(() => JSON.parse(sessionStorage.getItem('vscodeState') ?? 'null'));
+    assert.equal(saved.layer, 'fc1');
+    assert.equal(typeof saved.unit, 'number');
+    await page.reload();
+    await page.waitForFunction(() => (globalThis as any).__posted.some((m: { type: string }) => m.type === 'ready'));
+    await send(page, { type: 'snapshot', surface: 'panel', runs: [] });
+    await sendEvents(page, events);
+    assert.equal(await page.getAttribute('.unit-view', 'data-unit'), String(saved.unit));
+    await assertClean(page);
+  });
+
+  it('draws a 2,048 x 200 layer on canvas quickly', async () => {
+    const runId = events[1].runId;
+    await page.$eval('.scrubber', (s) => {
+      (s as any).value = (s as any).max;
+      s.dispatchEvent(new Event('input'));
+    });
+    await frame(page);
+    const t = await page.evaluate(async (id) => {
+      const h = (globalThis as any).harness;
+      const event = h.bigLayerEvent(id, 4, 2048, 200);
+      const t0 = performance.now();
+      h.send({ type: 'event', event });
+      await h.frame();
+      return { total: performance.now() - t0, build: Number(document.querySelector('.heatmap')!.getAttribute('data-build-ms')) };
+    }, runId);
+    const canvas = await page.$eval('.heat-canvas', (c) => ({ ...(c as any).dataset }));
+    assert.equal(canvas.units, '2048');
+    assert.equal(canvas.classes, '200');
+    assert.equal(await page.$$eval('.heatmap rect', (r) => r.length), 0, 'no SVG cells');
+    console.log(`2048x200 heatmap: build ${t.build.toFixed(1)} ms, event-to-frame ${t.total.toFixed(1)} ms`);
+    assert.ok(t.build < 400, `build took ${t.build} ms`);
+    assert.ok(t.total < 1500, `render took ${t.total} ms`);
+    await screenshot(page, 'panel-big-layer-dark.png');
+    await assertClean(page);
+  });
+});
+
+function assertNear(rgba: number[], rgb: number[], message: string): void {
+  assert.ok(
+    rgb.every((v, i) => Math.abs(rgba[i] - v) <= 2),
+    `${message}: got rgb(${rgba.slice(0, 3).join(', ')}), want rgb(${rgb.join(', ')})`,
+  );
+}
+
+/** RGBA of the heatmap cell at (row, class), read from the canvas. */
+async function cellPixel(page: Page, row: number, cls: number): Promise<number[]> {
+  return page.$eval(
+    '.heat-canvas',
+    (c, [r, k]) => {
+      const canvas = c as any;
+      const d = canvas.dataset;
+      const scale = canvas.width / parseFloat(canvas.style.width);
+      const x = Math.floor((Number(d.colWidth) * (k + 0.5)) * scale);
+      const y = Math.floor((Number(d.rowHeight) * (r + 0.5)) * scale);
+      return Array.from(canvas.getContext('2d')!.getImageData(x, y, 1, 1).data);
+    },
+    [row, cls] as [number, number],
+  );
+}

@@ -1,0 +1,176 @@
+// Multi-series line chart over epochs (training curves, sparklines). SVG: few points, crisp text.
+import { axisBottom, axisLeft, extent, line, max, min, scaleLinear, select, type Selection } from 'd3';
+import { observeWidth } from '../dom';
+
+export interface Series {
+  name: string;
+  /** Any CSS colour, including var(--vscode-charts-blue). */
+  color: string;
+  points: Array<[x: number, y: number]>;
+  width?: number;
+  dashed?: boolean;
+}
+
+export interface LineChartOptions {
+  height: number;
+  ariaLabel: string;
+  /** Sparklines hide axes and legend. */
+  axes?: boolean;
+  legend?: boolean;
+  /** Fixed y range; otherwise fit to data (always including `yInclude`). */
+  yDomain?: [number, number];
+  yInclude?: number[];
+  yFormat?: (y: number) => string;
+  /** Legend entries beyond this many are summarised (per-layer lines of deep networks). */
+  maxLegend?: number;
+}
+
+const MARGIN = { top: 8, right: 12, bottom: 22, left: 42 };
+const SPARK_MARGIN = { top: 3, right: 3, bottom: 3, left: 3 };
+
+export class LineChart {
+  readonly root: HTMLElement;
+  private svg: Selection<SVGSVGElement, unknown, null, undefined>;
+  private legend: HTMLElement | undefined;
+  private width = 0;
+  private series: Series[] = [];
+
+  constructor(container: HTMLElement, private readonly options: LineChartOptions) {
+    this.root = document.createElement('div');
+    this.root.className = options.axes === false ? 'line-chart spark' : 'line-chart';
+    container.appendChild(this.root);
+    this.svg = select(this.root)
+      .append('svg')
+      .attr('role', 'img')
+      .attr('aria-label', options.ariaLabel)
+      .attr('height', options.height);
+    if (options.legend !== false && options.axes !== false) {
+      this.legend = document.createElement('div');
+      this.legend.className = 'legend';
+      this.root.appendChild(this.legend);
+    }
+    observeWidth(this.root, (w) => {
+      this.width = w;
+      this.draw();
+    });
+  }
+
+  update(series: Series[]): void {
+    this.series = series;
+    this.draw();
+    this.drawLegend();
+  }
+
+  private draw(): void {
+    const width = this.width;
+    if (width <= 0) return;
+    const spark = this.options.axes === false;
+    const m = spark ? SPARK_MARGIN : MARGIN;
+    const h = this.options.height;
+    this.svg.attr('width', width).attr('viewBox', `0 0 ${width} ${h}`);
+    const all = this.series.flatMap((s) => s.points).filter((p) => Number.isFinite(p[1]));
+    const [x0, x1] = extent(all, (p) => p[0]) as [number | undefined, number | undefined];
+    const x = scaleLinear()
+      .domain(x0 === undefined ? [0, 1] : x0 === x1 ? [x0 - 1, x0 + 1] : [x0, x1!])
+      .range([m.left, width - m.right]);
+    let yDomain = this.options.yDomain;
+    if (!yDomain) {
+      const ys = all.map((p) => p[1]).concat(this.options.yInclude ?? []);
+      const lo = min(ys) ?? 0;
+      const hi = max(ys) ?? 1;
+      yDomain = lo === hi ? [lo - 0.5, hi + 0.5] : [lo, hi];
+    }
+    const y = scaleLinear().domain(yDomain).range([h - m.bottom, m.top]);
+    if (!spark) y.nice(4);
+
+    if (!spark) {
+      const fmt = this.options.yFormat;
+      this.svg
+        .selectAll<SVGGElement, null>('g.y-axis')
+        .data([null])
+        .join('g')
+        .attr('class', 'axis y-axis')
+        .attr('transform', `translate(${m.left},0)`)
+        .call(
+          axisLeft(y)
+            .ticks(4)
+            .tickSizeOuter(0)
+            .tickSize(-(width - m.left - m.right))
+            .tickFormat((v) => (fmt ? fmt(+v) : String(+v))),
+        );
+      const xTicks = Math.max(2, Math.min(8, Math.floor((width - m.left) / 50)));
+      this.svg
+        .selectAll<SVGGElement, null>('g.x-axis')
+        .data([null])
+        .join('g')
+        .attr('class', 'axis x-axis')
+        .attr('transform', `translate(0,${h - m.bottom})`)
+        .call(axisBottom(x).ticks(xTicks).tickSizeOuter(0).tickFormat((v) => (Number.isInteger(+v) ? String(+v) : '')));
+    }
+
+    const path = line<[number, number]>()
+      .defined((p) => Number.isFinite(p[1]))
+      .x((p) => x(p[0]))
+      .y((p) => y(p[1]));
+    const lines = this.svg
+      .selectAll<SVGGElement, null>('g.lines')
+      .data([null])
+      .join('g')
+      .attr('class', 'lines');
+    lines
+      .selectAll<SVGPathElement, Series>('path')
+      .data(this.series, (s) => s.name)
+      .join('path')
+      .attr('class', (s) => (s.dashed ? 'series dashed' : 'series'))
+      .attr('d', (s) => path(s.points))
+      .style('stroke', (s) => s.color)
+      .style('stroke-width', (s) => String(s.width ?? 1.5));
+    // Mark the newest point of each series: live runs grow at the right edge.
+    lines
+      .selectAll<SVGCircleElement, Series>('circle')
+      .data(
+        this.series.filter((s) => (s.width ?? 1.5) >= 1.5 && s.points.some((p) => Number.isFinite(p[1]))),
+        (s) => s.name,
+      )
+      .join('circle')
+      .attr('r', spark ? 2 : 2.5)
+      .attr('cx', (s) => x(lastFinite(s.points)![0]))
+      .attr('cy', (s) => y(lastFinite(s.points)![1]))
+      .style('fill', (s) => s.color)
+      .selectAll('title')
+      .data((s) => [s])
+      .join('title')
+      .text((s) => `${s.name}: ${(this.options.yFormat ?? String)(lastFinite(s.points)![1])}`);
+  }
+
+  private drawLegend(): void {
+    if (!this.legend) return;
+    const maxLegend = this.options.maxLegend ?? 8;
+    const shown = this.series.length > maxLegend ? this.series.filter((s) => (s.width ?? 1.5) >= 1.5) : this.series;
+    select(this.legend)
+      .selectAll<HTMLSpanElement, Series>('span.item')
+      .data(shown, (s) => s.name)
+      .join((enter) => {
+        const item = enter.append('span').attr('class', 'item');
+        item.append('span').attr('class', 'swatch');
+        item.append('span').attr('class', 'label');
+        return item;
+      })
+      .call((item) => {
+        item.select('.swatch').style('background', (s) => s.color).classed('dashed', (s) => !!s.dashed);
+        item.select('.label').text((s) => s.name);
+      });
+    const hidden = this.series.length - shown.length;
+    select(this.legend)
+      .selectAll<HTMLSpanElement, number>('span.more')
+      .data(hidden > 0 ? [hidden] : [])
+      .join('span')
+      .attr('class', 'more')
+      .text((n) => `+ ${n} layers (thin lines, faint = early, strong = late)`);
+  }
+}
+
+function lastFinite(points: Array<[number, number]>): [number, number] | undefined {
+  for (let i = points.length - 1; i >= 0; i--) if (Number.isFinite(points[i][1])) return points[i];
+  return undefined;
+}

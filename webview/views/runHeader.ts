@@ -1,0 +1,119 @@
+// Run identity and live status: name, state, model/data/alpha/backend, progress, speed and ETA.
+import type { RunViewState } from '../../src/protocol/webview';
+import { currentAlpha, isActive, latestMetrics, progressFraction } from '../../src/protocol/runView';
+import { ChangeGate, el, setText } from '../dom';
+import { fmtDuration, fmtInt, fmtNum } from '../format';
+
+export interface RunHeaderActions {
+  onPickRun: (runId: string) => void;
+  onStop: (runId: string) => void;
+}
+
+export class RunHeader {
+  readonly root: HTMLElement;
+  private runSelect: HTMLElement & { value: string };
+  private runSelectWrap: HTMLElement;
+  private name: HTMLElement;
+  private badge: HTMLElement;
+  private facts: HTMLElement;
+  private progress: HTMLElement & { value?: number; max: number };
+  private progressText: HTMLElement;
+  private stop: HTMLElement;
+  private error: HTMLElement;
+  private gate = new ChangeGate();
+  private runIds = '';
+  private run: RunViewState | undefined;
+
+  constructor(container: HTMLElement, private readonly compact: boolean, actions: RunHeaderActions) {
+    this.root = el('header', { className: compact ? 'run-header compact' : 'run-header' });
+    this.name = el(compact ? 'h2' : 'h1', { className: 'run-name' });
+    this.badge = el('span', { className: 'state-badge', attrs: { role: 'status' } });
+    this.runSelect = el('vscode-single-select', { className: 'run-select', attrs: { 'aria-label': 'Run' } }) as HTMLElement & {
+      value: string;
+    };
+    this.runSelect.addEventListener('change', () => actions.onPickRun(this.runSelect.value));
+    this.runSelectWrap = el('div', { className: 'run-select-wrap' }, [this.runSelect]);
+    this.stop = el('vscode-button', { className: 'stop', text: 'Stop', attrs: { secondary: true, 'aria-label': 'Stop this run' } });
+    this.stop.addEventListener('click', () => this.run && actions.onStop(this.run.runId));
+    this.facts = el('dl', { className: 'facts' });
+    this.progress = el('vscode-progress-bar', { attrs: { 'aria-label': 'Run progress' } }) as HTMLElement & { value?: number; max: number };
+    this.progress.max = 100;
+    this.progressText = el('div', { className: 'progress-text' });
+    this.error = el('p', { className: 'run-error', attrs: { role: 'alert' } });
+    this.root.append(
+      el('div', { className: 'title-row' }, [this.name, this.badge, el('span', { className: 'spacer' }), this.stop]),
+      this.runSelectWrap,
+      this.facts,
+      this.progress,
+      this.progressText,
+      this.error,
+    );
+    container.appendChild(this.root);
+  }
+
+  update(runs: RunViewState[], run: RunViewState | undefined): void {
+    if (!this.gate.changed([runs, run])) return;
+    this.run = run;
+    const ids = runs.map((r) => `${r.runId}\t${r.meta?.name ?? r.runId}\t${r.state}`).join('\n');
+    if (ids !== this.runIds) {
+      this.runIds = ids;
+      this.runSelect.replaceChildren(
+        ...runs
+          .slice()
+          .reverse()
+          .map((r) => el('vscode-option', { text: `${r.meta?.name ?? r.runId} — ${r.state}`, attrs: { value: r.runId } })),
+      );
+    }
+    this.runSelectWrap.hidden = runs.length < 2;
+    if (run && this.runSelect.value !== run.runId) this.runSelect.value = run.runId;
+    if (!run) return;
+    const meta = run.meta;
+    setText(this.name, meta?.name ?? run.runId);
+    setText(this.badge, run.state);
+    this.badge.className = `state-badge state-${run.state}`;
+    this.stop.hidden = !isActive(run.state);
+
+    const last = latestMetrics(run);
+    const p = run.progress;
+    const epochs = p?.epochs ?? meta?.epochs;
+    const epoch = p?.epoch ?? last?.epoch;
+    const running = isActive(run.state);
+    const facts: Array<[string, string, string]> = this.compact
+      ? [
+          ['Model', meta?.model ?? '–', 'model'],
+          ['α', fmtNum(currentAlpha(run)), 'alpha'],
+          ['Test acc', last ? `${(last.testAcc * 100).toFixed(1)}%` : '–', 'test-acc'],
+        ]
+      : [
+          ['Model', meta ? `${meta.model} (${fmtInt(meta.params)} params)` : '–', 'model'],
+          ['Data', meta ? `${meta.dataset} · ${fmtInt(meta.trainSize)} train / ${fmtInt(meta.testSize)} test` : '–', 'data'],
+          ['α', fmtNum(currentAlpha(run)), 'alpha'],
+          ['Backend', meta ? `${meta.backend}${meta.threads ? ` · ${meta.threads} threads` : ''}` : '–', 'backend'],
+          ['Epoch', epoch !== undefined ? `${epoch} / ${epochs ?? '?'}` : '–', 'epoch'],
+          ['img/s', fmtInt(running ? (p?.imgPerSec ?? last?.imgPerSec) : last?.imgPerSec), 'img-s'],
+          ['ETA', running ? fmtDuration(p?.etaSec) : run.state === 'completed' ? 'done' : '–', 'eta'],
+        ];
+    this.facts.replaceChildren(
+      ...facts.map(([label, value, key]) =>
+        el('div', { className: 'fact', attrs: { 'data-fact': key } }, [el('dt', { text: label }), el('dd', { text: value })]),
+      ),
+    );
+    const frac = progressFraction(run);
+    this.progress.hidden = !running && run.state !== 'queued';
+    if (run.state === 'starting' || run.state === 'queued') {
+      this.progress.value = undefined;
+      this.progress.removeAttribute('value');
+    } else this.progress.value = Math.round(frac * 1000) / 10;
+    setText(
+      this.progressText,
+      running && p
+        ? `Epoch ${p.epoch}/${p.epochs} · batch ${p.batch}/${p.batches}` +
+            (this.compact ? ` · ${fmtInt(p.imgPerSec)} img/s · ETA ${fmtDuration(p.etaSec)}` : '')
+        : run.summary
+          ? `${run.summary.epochsDone} epochs in ${fmtDuration(run.summary.seconds)}`
+          : '',
+    );
+    this.error.hidden = !run.error;
+    setText(this.error, run.error ?? '');
+  }
+}
