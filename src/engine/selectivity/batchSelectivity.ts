@@ -21,7 +21,8 @@ export interface BatchClassMeans {
 export function batchClassMeans(unitMeans: tf.Tensor2D, labels: tf.Tensor1D, numClasses: number): BatchClassMeans {
   return tf.tidy(() => {
     const oneHot = tf.oneHot(tf.cast(labels, 'int32'), numClasses, 1, 0, 'float32') as tf.Tensor2D; // [b, C]
-    const sums = tf.matMul(oneHot, unitMeans, true, false); // [C, U]
+    // An explicit transpose of the small one-hot: wasm's transposeA matmul is ~20x slower.
+    const sums = tf.matMul(tf.transpose(oneHot), unitMeans); // [C, U]
     const counts = tf.sum(oneHot, 0) as tf.Tensor1D; // [C]
     const present = tf.cast(tf.greater(counts, 0), 'float32') as tf.Tensor1D;
     const classMeans = tf.div(sums, tf.reshape(tf.maximum(counts, 1), [numClasses, 1])) as tf.Tensor2D;
