@@ -16,7 +16,10 @@ export function runConfigValidator(): ValidateFunction {
     ajv.addKeyword({ keyword });
   }
   // The root dispatches to the sweep schema for kind "sweep"; runs are checked against the run definition.
-  const { if: _if, then: _then, else: _else, ...rest } = RUN_SCHEMA;
+  const rest = { ...RUN_SCHEMA };
+  delete rest.if;
+  delete rest.then;
+  delete rest.else;
   compiled = ajv.compile({ ...rest, $ref: '#/definitions/runConfig' });
   return compiled;
 }

@@ -1,0 +1,136 @@
+// Selectivity analysis of an already-trained model (a user model.json, a checkpoint folder or a run folder's
+// newest checkpoint) on a data set's held-out split, written as a one-snapshot run folder.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { RunConfig } from '../../protocol/config';
+import type { RunMeta, RunSummary } from '../../protocol/events';
+import { RUN_FILES } from '../../protocol/runStore';
+import type { BuiltModel } from '../contracts';
+import { loadDataset } from '../data';
+import { EngineError } from '../errors';
+import { buildModel, restoreBuiltModel } from '../models';
+import { latestCheckpointName, RunWriter } from '../runStore';
+import { SelectivityAccumulator } from '../selectivity';
+import { evaluate } from './evaluate';
+import { checkedConfig, type SessionEnv } from './session';
+
+export interface AnalyzeRequest {
+  runId: string;
+  runDir: string;
+  /** model.json, a checkpoint folder (holding model.json) or a run folder (its latest checkpoint). */
+  modelPath: string;
+  /** Only data, selectivity.layers/histogramBins and train.batchSize are used. */
+  config: RunConfig;
+  configPath?: string;
+}
+
+/** The model.json or checkpoint folder `modelPath` means, and the epoch it was saved at (0 when unknown). */
+export function resolveModelPath(modelPath: string): { kind: 'file' | 'checkpoint'; path: string; epoch: number } {
+  const abs = path.resolve(modelPath);
+  const stat = fs.statSync(abs, { throwIfNoEntry: false });
+  if (!stat) throw new EngineError('MODEL_INVALID', `Model ${modelPath} does not exist.`, { file: modelPath });
+  if (stat.isFile()) {
+    const dir = path.dirname(abs);
+    return fs.existsSync(path.join(dir, 'trainer.json')) ? { kind: 'checkpoint', path: dir, epoch: epochOf(dir) } : { kind: 'file', path: abs, epoch: 0 };
+  }
+  const latest = latestCheckpointName(abs);
+  if (latest) {
+    const dir = path.join(abs, RUN_FILES.checkpointsDir, latest);
+    return { kind: 'checkpoint', path: dir, epoch: epochOf(dir) };
+  }
+  if (fs.existsSync(path.join(abs, 'model.json'))) {
+    return fs.existsSync(path.join(abs, 'trainer.json'))
+      ? { kind: 'checkpoint', path: abs, epoch: epochOf(abs) }
+      : { kind: 'file', path: path.join(abs, 'model.json'), epoch: 0 };
+  }
+  throw new EngineError('MODEL_INVALID', `${modelPath} holds no model.json and no run checkpoint.`, { file: modelPath });
+}
+
+function epochOf(checkpointDir: string): number {
+  try {
+    return (JSON.parse(fs.readFileSync(path.join(checkpointDir, 'trainer.json'), 'utf8')) as { epochsDone?: number }).epochsDone ?? 0;
+  } catch {
+    return 0;
+  }
+}
+
+export async function analyzeModel(req: AnalyzeRequest, env: SessionEnv): Promise<RunSummary> {
+  const config = checkedConfig(req.config, req.configPath);
+  const where = resolveModelPath(req.modelPath);
+  const writer = RunWriter.startNew(req.runDir);
+  const emit = (e: Parameters<SessionEnv['emit']>[0]) => {
+    env.emit(e);
+    void writer.appendEvent(e).catch(() => undefined);
+  };
+  const started = Date.now();
+  let built: BuiltModel | undefined;
+  try {
+    await writer.writeConfig({ ...config, model: { name: 'user', path: where.path } });
+    const ds = await loadDataset(config.data, {
+      baseDir: path.dirname(writer.dir),
+      cacheDir: path.join(path.dirname(writer.dir), '.cache'),
+      seed: config.train.seed,
+      log: (m) => emit({ v: 1, type: 'log', runId: req.runId, level: 'info', message: m }),
+    });
+    const input = { shape: ds.shape, numClasses: ds.classNames.length };
+    built =
+      where.kind === 'checkpoint'
+        ? await restoreBuiltModel(where.path, input)
+        : await buildModel({ name: 'user', path: where.path }, input, 0, process.cwd());
+    const meta: RunMeta = {
+      runId: req.runId,
+      runDir: writer.dir,
+      name: config.name,
+      model: where.path,
+      dataset: ds.name,
+      backend: env.backend.name,
+      threads: env.backend.threads,
+      params: built.params,
+      inputShape: [...ds.shape],
+      classNames: ds.classNames,
+      layers: built.unitLayers,
+      regularizedLayers: config.selectivity.layers === 'all' ? built.unitLayers.map((l) => l.name) : config.selectivity.layers,
+      trainSize: ds.train.n,
+      testSize: ds.test.n,
+      epochs: 0,
+      startedAt: new Date().toISOString(),
+    };
+    await writer.writeMeta(meta);
+    emit({ v: 1, type: 'runStarted', runId: req.runId, meta, config });
+    const accumulator = new SelectivityAccumulator({
+      unitLayers: built.unitLayers,
+      numClasses: ds.classNames.length,
+      bins: config.selectivity.histogramBins,
+      selectedLayers: config.selectivity.layers,
+    });
+    let test;
+    let analysis;
+    try {
+      test = await evaluate(built, ds, config.train.batchSize, accumulator);
+      analysis = await accumulator.finish();
+    } finally {
+      accumulator.dispose();
+    }
+    const epoch = where.epoch;
+    await writer.writeSelectivity(epoch, analysis.networkSI, analysis.layers, analysis.histograms);
+    emit({ v: 1, type: 'selectivity', runId: req.runId, epoch, networkSI: analysis.networkSI, layers: analysis.layers });
+    emit({ v: 1, type: 'classResponses', runId: req.runId, epoch, layers: analysis.histograms });
+    const layers = analysis.layers.map((l) => ({ layer: l.layer, units: l.units, meanSI: l.si.reduce((a, v) => a + v, 0) / Math.max(1, l.units) }));
+    const summary: RunSummary = {
+      runId: req.runId,
+      state: 'completed',
+      epochsDone: epoch,
+      finalTestAcc: test.acc,
+      finalNetworkSI: analysis.networkSI,
+      bestTestAcc: test.acc,
+      layers,
+      seconds: (Date.now() - started) / 1000,
+    };
+    await writer.writeSummary(summary);
+    emit({ v: 1, type: 'runFinished', runId: req.runId, summary });
+    return summary;
+  } finally {
+    built?.dispose();
+    await writer.close();
+  }
+}

@@ -1,0 +1,195 @@
+// A whole training run from a command: set up (config, data, model, run folder), run the epoch loop, and
+// finish with a summary, whatever happens. Fresh starts and resumes share everything but the set-up.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import type { RunConfig } from '../../protocol/config';
+import type { EngineEvent, RunMeta, RunSummary } from '../../protocol/events';
+import { RUN_FILES } from '../../protocol/runStore';
+import { applyDefaults, expandAlpha, type ResolvedRunConfig, validateRunConfig, problemsToMessage } from '../config';
+import type { BuiltModel, Dataset } from '../contracts';
+import { loadDataset } from '../data';
+import { EngineError, toEngineError } from '../errors';
+import { buildModel } from '../models';
+import { readMetrics, RunWriter } from '../runStore';
+import { loadLatestCheckpoint, type TrainerState } from './checkpoint';
+import { trainEpochs, type TrainingOutcome } from './loop';
+
+export interface SessionEnv {
+  emit: (e: EngineEvent) => void;
+  shouldStop: () => boolean;
+  backend: { name: string; threads: number };
+  log?: (m: string) => void;
+  progressEveryMs?: number;
+}
+
+export interface StartRunRequest {
+  runId: string;
+  runDir: string;
+  config: RunConfig;
+  /** The config file; relative paths in `config` are taken from its folder (else from the cwd). */
+  configPath?: string;
+}
+
+/** Checks a config object coming over IPC (it may not have been validated by the sender). */
+export function checkedConfig(config: RunConfig, configPath?: string): ResolvedRunConfig {
+  const display = configPath ?? 'config';
+  const { config: valid, problems } = validateRunConfig(config, display);
+  if (!valid) {
+    const first = problems.find((p) => p.severity === 'error');
+    throw new EngineError('CONFIG_INVALID', problemsToMessage(display, problems), { file: configPath, field: first?.field || undefined });
+  }
+  return applyDefaults(valid, configPath ? path.dirname(path.resolve(configPath)) : process.cwd(), configPath);
+}
+
+function selectedLayers(config: ResolvedRunConfig, built: BuiltModel): string[] | 'all' {
+  const wanted = config.selectivity.layers;
+  if (wanted === 'all') return 'all';
+  const known = built.unitLayers.map((l) => l.name);
+  const unknown = wanted.filter((l) => !known.includes(l));
+  if (unknown.length) {
+    throw new EngineError(
+      'CONFIG_INVALID',
+      `selectivity.layers names ${unknown.map((u) => `"${u}"`).join(', ')}, not a post-ReLU layer of this model; its unit layers are: ${known.join(', ')}.`,
+      { field: 'selectivity.layers' },
+    );
+  }
+  return wanted;
+}
+
+async function loadData(config: ResolvedRunConfig, runDir: string, log: (m: string) => void): Promise<Dataset> {
+  return loadDataset(config.data, {
+    baseDir: path.dirname(runDir),
+    cacheDir: path.join(path.dirname(runDir), '.cache'),
+    seed: config.train.seed,
+    log,
+  });
+}
+
+function makeMeta(runId: string, runDir: string, config: ResolvedRunConfig, ds: Dataset, built: BuiltModel, env: SessionEnv, selected: string[] | 'all'): RunMeta {
+  return {
+    runId,
+    runDir,
+    name: config.name,
+    model: config.model.name === 'user' ? `user (${path.basename(path.dirname(config.model.path ?? ''))}/${path.basename(config.model.path ?? '')})` : config.model.name,
+    dataset: ds.name,
+    backend: env.backend.name,
+    threads: env.backend.threads,
+    params: built.params,
+    inputShape: [...ds.shape],
+    classNames: ds.classNames,
+    layers: built.unitLayers,
+    regularizedLayers: selected === 'all' ? built.unitLayers.map((l) => l.name) : selected,
+    trainSize: ds.train.n,
+    testSize: ds.test.n,
+    epochs: config.train.epochs,
+    startedAt: new Date().toISOString(),
+  };
+}
+
+function freshState(): TrainerState {
+  return { version: 1, epochsDone: 0, batchesIntoEpoch: 0, seconds: 0, bestTestAcc: 0 };
+}
+
+/** Start a new run in `req.runDir` (which must not hold an earlier run). Resolves with the final summary. */
+export async function startRun(req: StartRunRequest, env: SessionEnv): Promise<RunSummary> {
+  const config = checkedConfig(req.config, req.configPath);
+  const writer = RunWriter.startNew(req.runDir);
+  return runSession(req.runId, writer, config, env, undefined);
+}
+
+/** Continue the run in `runDir` from its newest checkpoint (or from scratch when it has none). */
+export async function resumeRun(runId: string, runDir: string, env: SessionEnv): Promise<RunSummary> {
+  const writer = RunWriter.reopen(runDir);
+  let config: ResolvedRunConfig;
+  try {
+    const saved = JSON.parse(fs.readFileSync(path.join(writer.dir, RUN_FILES.config), 'utf8')) as RunConfig;
+    config = checkedConfig(saved, path.join(writer.dir, RUN_FILES.config));
+  } catch (e) {
+    await writer.close();
+    throw e;
+  }
+  return runSession(runId, writer, config, env, 'resume');
+}
+
+async function runSession(runId: string, writer: RunWriter, config: ResolvedRunConfig, env: SessionEnv, mode: 'resume' | undefined): Promise<RunSummary> {
+  const log = env.log ?? (() => undefined);
+  const emit = (e: EngineEvent) => {
+    env.emit(e);
+    writer.appendEvent(e).catch((err) => log(`events.jsonl: ${String(err)}`));
+  };
+  const started = Date.now();
+  let built: BuiltModel | undefined;
+  let optimizer: tf.MomentumOptimizer | undefined;
+  let state = freshState();
+  let outcome: TrainingOutcome | undefined;
+  let meta: RunMeta | undefined;
+  try {
+    const alphas = expandAlpha(config.selectivity.alpha, config.train.epochs);
+    if (!mode) await writer.writeConfig(config);
+    const ds = await loadData(config, writer.dir, (m) => emit({ v: 1, type: 'log', runId, level: 'info', message: m }));
+    const input = { shape: ds.shape, numClasses: ds.classNames.length };
+    optimizer = tf.train.momentum(config.train.lr, config.train.momentum);
+    let resumedFrom: number | undefined;
+    if (mode === 'resume') {
+      const ckpt = await loadLatestCheckpoint(writer.dir, input);
+      if (ckpt) {
+        built = ckpt.built;
+        state = ckpt.state;
+        if (ckpt.optimizerWeights.length > 0) await optimizer.setWeights(ckpt.optimizerWeights);
+        tf.dispose(ckpt.optimizerWeights.map((w) => w.tensor));
+        resumedFrom = state.epochsDone;
+      }
+    }
+    built ??= await buildModel(config.model, input, config.train.seed, process.cwd());
+    const selected = selectedLayers(config, built);
+    meta = makeMeta(runId, writer.dir, config, ds, built, env, selected);
+    if (resumedFrom !== undefined) meta.resumedFromEpoch = resumedFrom;
+    await writer.writeMeta(meta);
+    emit({ v: 1, type: 'runStarted', runId, meta, config });
+    outcome = await trainEpochs({
+      runId,
+      config,
+      dataset: ds,
+      built,
+      optimizer,
+      writer,
+      emit,
+      shouldStop: env.shouldStop,
+      state,
+      alphas,
+      selected,
+      progressEveryMs: env.progressEveryMs,
+      log,
+    });
+    const summary = makeSummary(runId, writer.dir, outcome.outcome, state, started);
+    await writer.writeSummary(summary);
+    emit({ v: 1, type: 'runFinished', runId, summary });
+    return summary;
+  } catch (e) {
+    const err = toEngineError(e);
+    const summary = { ...makeSummary(runId, writer.dir, 'failed', state, started), error: err.message };
+    await writer.writeSummary(summary).catch(() => undefined);
+    throw err;
+  } finally {
+    built?.dispose();
+    optimizer?.dispose();
+    await writer.close();
+  }
+}
+
+function makeSummary(runId: string, dir: string, runState: RunSummary['state'], state: TrainerState, started: number): RunSummary {
+  const metrics = readMetrics(dir);
+  const last = metrics.at(-1);
+  const analysed = metrics.filter((m) => Number.isFinite(m.networkSI)).at(-1);
+  return {
+    runId,
+    state: runState,
+    epochsDone: state.epochsDone,
+    finalTestAcc: last?.testAcc ?? NaN,
+    finalNetworkSI: analysed?.networkSI ?? NaN,
+    bestTestAcc: metrics.reduce((b, m) => Math.max(b, m.testAcc), state.bestTestAcc || 0),
+    layers: analysed?.layers ?? [],
+    seconds: Math.max(state.seconds, (Date.now() - started) / 1000),
+  };
+}
