@@ -106,6 +106,8 @@ function writeUserSettings() {
     'extensions.autoCheckUpdates': false,
     'extensions.autoUpdate': false,
     'chat.commandCenter.enabled': false,
+    // The example workspace lives inside this repository; don't offer to open it.
+    'git.openRepositoryInParentFolders': 'never',
   };
   writeFileSync(file, JSON.stringify({ ...defaults, ...current }, null, 2) + '\n');
 }
@@ -135,6 +137,8 @@ async function main() {
   const extensionsDir = join(dataDir, 'extensions');
   const userDataDir = join(dataDir, 'user-data');
   const dirs = ['--extensions-dir', extensionsDir, '--user-data-dir', userDataDir];
+  mkdirSync(extensionsDir, { recursive: true });
+  mkdirSync(join(userDataDir, 'User'), { recursive: true });
   step('installing the VSIX into code-server', codeServer, ['--install-extension', vsix, '--force', ...dirs], {
     stdio: ['ignore', 'inherit', 'inherit'],
   });

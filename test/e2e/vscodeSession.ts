@@ -172,10 +172,11 @@ export async function openFile(page: Page, fileName: string): Promise<void> {
  * `purpose` picks a view in the side bar (webviewView) or an editor panel (anything else).
  */
 export function webviewContent(page: Page, purpose: 'view' | 'panel'): FrameLocator {
+  const ours = 'iframe.webview.ready[src*="extensionId=selectivity-lens.selectivity-lens"]';
   const outer =
     purpose === 'view'
-      ? page.locator('iframe.webview.ready[src*="purpose=webviewView"]')
-      : page.locator('iframe.webview.ready:not([src*="purpose=webviewView"])');
+      ? page.locator(`${ours}[src*="purpose=webviewView"]`)
+      : page.locator(`${ours}:not([src*="purpose=webviewView"])`);
   return outer.first().contentFrame().locator('iframe#active-frame').contentFrame();
 }
 
