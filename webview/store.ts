@@ -30,8 +30,10 @@ export class Store {
 
   constructor(readonly surface: Surface) {
     const saved = loadPersisted<UiSelection>();
+    // A panel opened for a given run (<body data-run-id>) starts on it; otherwise where the user left off.
+    const opened = document.body.dataset.runId;
     this.ui = {
-      activeRunId: typeof saved.activeRunId === 'string' ? saved.activeRunId : undefined,
+      activeRunId: opened || (typeof saved.activeRunId === 'string' ? saved.activeRunId : undefined),
       layer: typeof saved.layer === 'string' ? saved.layer : undefined,
       unit: typeof saved.unit === 'number' ? saved.unit : undefined,
       epoch: typeof saved.epoch === 'number' ? saved.epoch : undefined,

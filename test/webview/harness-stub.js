@@ -32,6 +32,7 @@
     if (Array.isArray(v)) return v.map(revive);
     if (v && typeof v === 'object') {
       if (typeof v.$typed === 'string') return TYPED[v.$typed].from(v.data);
+      if (v.$num === 'NaN') return NaN;
       const out = {};
       for (const k of Object.keys(v)) out[k] = revive(v[k]);
       return out;

@@ -18,6 +18,7 @@ function revive(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(revive);
   if (v && typeof v === 'object') {
     const o = v as Record<string, unknown>;
+    if (o.$num === 'NaN') return NaN;
     if (typeof o.$typed === 'string') {
       const ctor = { Float32Array, Int32Array, Uint32Array }[o.$typed as 'Float32Array'];
       return ctor.from(o.data as number[]);

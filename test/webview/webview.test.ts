@@ -271,3 +271,48 @@ async function cellPixel(page: Page, row: number, cls: number): Promise<number[]
     [row, cls] as [number, number],
   );
 }
+
+describe('recorded run', () => {
+  it('replays a real engine run (small-cnn on MNIST) event by event', async () => {
+    const events = loadFixture('mnist-small-cnn-recorded.json');
+    const page = await openApp(browser, url, { surface: 'panel', width: 1280, height: 1000, theme: 'vscode-light' });
+    await send(page, { type: 'snapshot', surface: 'panel', runs: [] });
+    // One event per frame, as they stream in.
+    for (const e of events) await sendEvents(page, [e]);
+    const meta = events.find((e) => e.type === 'runStarted').meta;
+    assert.equal(await page.textContent('.run-name'), meta.name);
+    assert.equal(await page.textContent('.state-badge'), 'completed');
+    const sel = lastSelectivity(events);
+    const counts = await page.$$eval('.hist-card rect.bar', (rs) => rs.map((r) => Number(r.getAttribute('data-count'))));
+    assert.deepEqual(counts, expectedBins(typed(sel.layers[0].si), 20));
+    assert.match((await page.getAttribute('.hist-card svg', 'aria-label')) ?? '', new RegExp(`epoch ${sel.epoch}$`));
+    assert.equal(await page.getAttribute('.heat-canvas', 'data-units'), String(sel.layers[0].units));
+    await page.focus('.heat-canvas');
+    await page.keyboard.press('Enter');
+    await frame(page);
+    const si = typed(sel.layers[0].si);
+    const top = si.indexOf(Math.max(...si));
+    assert.equal(await page.getAttribute('.unit-view', 'data-unit'), String(top));
+    assert.equal(await page.textContent('#unit-preferred'), meta.classNames[typed(sel.layers[0].preferred)[top]]);
+    await screenshot(page, 'panel-recorded-light.png');
+    await assertClean(page);
+    await page.close();
+  });
+
+  it('shows a run switcher and follows setActiveRun', async () => {
+    const a = loadFixture(FIXTURE);
+    const b = loadFixture('mnist-small-cnn-recorded.json');
+    const page = await openApp(browser, url, { surface: 'sidebar', width: 300, height: 700, theme: 'vscode-high-contrast' });
+    await send(page, { type: 'snapshot', surface: 'sidebar', runs: [] });
+    await sendEvents(page, a);
+    await sendEvents(page, b);
+    const bName = b.find((e) => e.type === 'runStarted').meta.name;
+    assert.equal(await page.textContent('.run-name'), bName, 'follows the newly started run');
+    assert.equal(await page.isVisible('.run-select-wrap'), true);
+    await send(page, { type: 'setActiveRun', runId: a[1].runId });
+    assert.equal(await page.textContent('.run-name'), a[1].meta.name);
+    await screenshot(page, 'sidebar-high-contrast.png');
+    await assertClean(page);
+    await page.close();
+  });
+});

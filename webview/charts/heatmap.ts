@@ -23,7 +23,7 @@ export interface HeatmapOptions {
 
 const GUTTER = 46;
 const LABEL_HEIGHT = 64;
-const MAX_CELL = 22;
+const MAX_CELL = 40;
 const MAX_ROW = 14;
 
 /** Units sorted by SI, highest first (NaN last). Cached per SI array. */

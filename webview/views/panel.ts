@@ -3,7 +3,7 @@
 import { Heatmap } from '../charts/heatmap';
 import { SIHistogram } from '../charts/siHistogram';
 import { ChangeGate, el } from '../dom';
-import { className } from '../format';
+import { className, fmtSI } from '../format';
 import type { HeatmapNorm, Store } from '../store';
 import { palette } from '../theme';
 import { post } from '../vscodeApi';
@@ -99,7 +99,7 @@ export function createPanel(app: HTMLElement, store: Store): PanelView {
     const epochs = r.run.selectivity.map((s) => s.epoch);
     scrubber.update(epochs, r.entry?.epoch, store.ui.epoch === undefined);
     if (normSelect.value !== store.ui.norm) normSelect.value = store.ui.norm;
-    networkSI.textContent = r.entry ? `Network SI ${r.entry.networkSI.toFixed(3)} at epoch ${r.entry.epoch}` : 'Waiting for the first analysis…';
+    networkSI.textContent = r.entry ? `Network SI ${fmtSI(r.entry.networkSI)} at epoch ${r.entry.epoch}` : 'Waiting for the first analysis…';
 
     const pal = palette();
     if (histGate.changed([r.layer, r.unit, r.classNames, pal.version])) {

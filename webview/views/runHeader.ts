@@ -2,7 +2,7 @@
 import type { RunViewState } from '../../src/protocol/webview';
 import { currentAlpha, isActive, latestMetrics, progressFraction } from '../../src/protocol/runView';
 import { ChangeGate, el, setText } from '../dom';
-import { fmtDuration, fmtInt, fmtNum } from '../format';
+import { fmtDuration, fmtInt, fmtNum, fmtPct } from '../format';
 
 export interface RunHeaderActions {
   onPickRun: (runId: string) => void;
@@ -82,7 +82,7 @@ export class RunHeader {
       ? [
           ['Model', meta?.model ?? '–', 'model'],
           ['α', fmtNum(currentAlpha(run)), 'alpha'],
-          ['Test acc', last ? `${(last.testAcc * 100).toFixed(1)}%` : '–', 'test-acc'],
+          ['Test acc', fmtPct(last?.testAcc), 'test-acc'],
         ]
       : [
           ['Model', meta ? `${meta.model} (${fmtInt(meta.params)} params)` : '–', 'model'],
