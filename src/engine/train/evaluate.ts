@@ -24,7 +24,7 @@ export async function evaluate(
   for (const batch of testBatches(ds, batchSize)) {
     const { stats, unitMeans } = tf.tidy(() => {
       const out = built.forward(batch.x, false);
-      const ce = tf.losses.softmaxCrossEntropy(tf.oneHot(batch.y, numClasses), out.logits, undefined, 0, tf.Reduction.SUM);
+      const ce = tf.losses.softmaxCrossEntropy(tf.cast(tf.oneHot(batch.y, numClasses), 'float32'), out.logits, undefined, 0, tf.Reduction.SUM);
       const correct = tf.sum(tf.cast(tf.equal(tf.argMax(out.logits, 1), tf.cast(batch.y, 'int32')), 'float32'));
       return { stats: tf.stack([ce, correct]) as tf.Tensor1D, unitMeans: out.unitMeans };
     });

@@ -36,7 +36,7 @@ export class TrainStep {
     tf.tidy(() => {
       const { grads } = tf.variableGrads(() => {
         const { logits, unitMeans } = this.built.forward(batch.x, true);
-        const ce = tf.losses.softmaxCrossEntropy(tf.oneHot(batch.y, numClasses), logits) as tf.Scalar;
+        const ce = tf.losses.softmaxCrossEntropy(tf.cast(tf.oneHot(batch.y, numClasses), 'float32'), logits) as tf.Scalar;
         const { netSI } = selectivityRegularizer(unitMeans, batch.y, this.layout);
         const correct = tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), tf.cast(batch.y, 'int32')), 'float32'));
         // Kept past variableGrads' own tidy; disposed below once added to the running sums.
