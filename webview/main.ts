@@ -14,6 +14,10 @@ import { createPanel } from './views/panel';
 import { createSidebar } from './views/sidebar';
 import { mountSweep, type SweepMount } from './sweep/index';
 
+// Errors in the page are invisible to the user; hand them to the host's output channel.
+window.addEventListener('error', (e) => post({ type: 'log', message: `webview error: ${e.message}` }));
+window.addEventListener('unhandledrejection', (e) => post({ type: 'log', message: `webview error: ${String(e.reason)}` }));
+
 function start(): void {
   const surface: Surface = document.body.dataset.surface === 'sidebar' ? 'sidebar' : 'panel';
   document.body.classList.add(`surface-${surface}`);

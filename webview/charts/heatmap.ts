@@ -23,6 +23,8 @@ export interface HeatmapOptions {
 
 const GUTTER = 46;
 const LABEL_HEIGHT = 64;
+/** Room above the rows for the gutter's title when there are no class labels. */
+const TITLE_HEIGHT = 16;
 const MAX_CELL = 40;
 const MAX_ROW = 14;
 
@@ -204,8 +206,8 @@ export class Heatmap {
     this.canvas.style.width = `${w}px`;
     this.canvas.style.height = `${h}px`;
     this.canvas.style.left = `${GUTTER}px`;
-    this.canvas.style.top = `${showLabels ? LABEL_HEIGHT : 0}px`;
-    this.body.style.height = `${h + (showLabels ? LABEL_HEIGHT : 0) + 4}px`;
+    this.canvas.style.top = `${showLabels ? LABEL_HEIGHT : TITLE_HEIGHT}px`;
+    this.body.style.height = `${h + (showLabels ? LABEL_HEIGHT : TITLE_HEIGHT) + 4}px`;
     const d = this.canvas.dataset;
     d.units = String(U);
     d.classes = String(C);
@@ -235,7 +237,7 @@ export class Heatmap {
 
   private drawGutter(input: HeatmapInput, h: number, showLabels: boolean): void {
     const U = input.layer.units;
-    const top = showLabels ? LABEL_HEIGHT : 0;
+    const top = showLabels ? LABEL_HEIGHT : TITLE_HEIGHT;
     const y = scaleLinear().domain([0, U]).range([top, top + h]);
     const ticks = U <= 1 ? [0] : [0, Math.floor(U / 4), Math.floor(U / 2), Math.floor((3 * U) / 4), U - 1];
     const svg = select(this.gutter).attr('width', GUTTER).attr('height', top + h);
@@ -245,7 +247,7 @@ export class Heatmap {
       .join('text')
       .attr('class', 'title')
       .attr('x', GUTTER - 6)
-      .attr('y', Math.max(10, top - 4))
+      .attr('y', top - 4)
       .attr('text-anchor', 'end')
       .text((t) => t);
     svg
@@ -321,7 +323,7 @@ export class Heatmap {
     this.tooltip.textContent = this.describe(row, cls);
     this.tooltip.hidden = false;
     const x = GUTTER + (cls + 1) * colW + 8;
-    const y = (showLabels ? LABEL_HEIGHT : 0) + row * rowH + 8;
+    const y = (showLabels ? LABEL_HEIGHT : TITLE_HEIGHT) + row * rowH + 8;
     const maxX = this.width - this.tooltip.offsetWidth - 4;
     this.tooltip.style.left = `${Math.max(0, Math.min(x, maxX))}px`;
     this.tooltip.style.top = `${y}px`;

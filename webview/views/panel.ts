@@ -77,7 +77,8 @@ export function createPanel(app: HTMLElement, store: Store): PanelView {
   const heatTitle = el('h4', { className: 'chart-title' });
   heatCard.appendChild(heatTitle);
   grid.append(histCard, heatCard);
-  const selectUnit = (unit: number) => store.select({ unit });
+  // A unit is always picked in the layer on screen (which may be the default layer, never picked explicitly).
+  const selectUnit = (unit: number) => store.select({ unit, layer: resolve(store).layerName });
   const histogram = new SIHistogram(histCard, { height: 200, bins: 20, interactive: true, onSelectUnit: selectUnit });
   const heatmap = new Heatmap(heatCard, { maxHeight: 420, onSelectUnit: selectUnit });
   const unitView = new UnitView(content, () => store.select({ unit: undefined }));

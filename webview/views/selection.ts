@@ -22,13 +22,16 @@ export function resolve(store: Store): Resolved {
   if (!run) return { layerNames: [], classNames: NO_NAMES };
   const entry = selectivityAt(run, store.ui.epoch);
   const fromMeta = run.meta?.layers.map((l) => l.name) ?? [];
-  const layerNames = fromMeta.length ? fromMeta : (entry?.layers.map((l) => l.layer) ?? []);
   const analysed = entry?.layers.map((l) => l.layer) ?? [];
+  // Network order from the meta, plus any analysed layer the meta does not list.
+  const layerNames = [...fromMeta, ...analysed.filter((n) => !fromMeta.includes(n))];
   let layerName = store.ui.layer;
   if (!layerName || !layerNames.includes(layerName) || (entry && !analysed.includes(layerName))) {
     layerName = analysed[0] ?? layerNames[0];
   }
   const layer = findLayer(entry, layerName);
-  const unit = layer && store.ui.unit !== undefined && store.ui.unit < layer.units ? store.ui.unit : undefined;
+  // The selected unit belongs to the layer the user picked, not to a fallback layer.
+  const unit =
+    layer && layerName === store.ui.layer && store.ui.unit !== undefined && store.ui.unit < layer.units ? store.ui.unit : undefined;
   return { run, entry, layerNames, layerName, layer, classNames: run.meta?.classNames ?? NO_NAMES, unit };
 }
