@@ -14,6 +14,7 @@ import {
   validateRunConfig,
 } from '../../../src/engine/config';
 import { EngineError } from '../../../src/engine/errors';
+import type { RunConfig } from '../../../src/protocol/config';
 
 const FILE = 'runs/a.selectivity.json';
 const valid = {
@@ -23,7 +24,8 @@ const valid = {
   selectivity: { alpha: -1 },
 };
 
-function textWith(patch: (c: Record<string, any>) => void): string {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- free-form edits of a JSON document
+function textWith(patch: (c: any) => void): string {
   const c = JSON.parse(JSON.stringify(valid));
   patch(c);
   return JSON.stringify(c, null, 2);
@@ -127,7 +129,7 @@ test('a sweep file is recognised and pointed to the sweep command', () => {
 });
 
 test('defaults and absolute paths are applied; name comes from the file name', () => {
-  const r = applyDefaults({ ...valid, data: { format: 'idx', path: 'data/mnist' } } as any, '/home/u/proj', '/home/u/proj/exp1.selectivity.json');
+  const r = applyDefaults({ ...valid, data: { format: 'idx', path: 'data/mnist' } } as RunConfig, '/home/u/proj', '/home/u/proj/exp1.selectivity.json');
   assert.equal(r.name, 'exp1');
   assert.equal(r.outDir, '/home/u/proj/runs');
   assert.equal(r.data.path, '/home/u/proj/data/mnist');
