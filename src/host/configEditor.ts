@@ -54,7 +54,7 @@ export class ConfigDiagnostics implements vscode.Disposable {
     if (!isConfigDocument(doc)) return undefined;
     let result: ConfigCheck;
     try {
-      result = checkConfigText(doc.getText(), doc.uri.fsPath);
+      result = checkConfigText(doc.getText(), doc.uri.fsPath, { savedOnDisk: !doc.isDirty && doc.uri.scheme === 'file' });
     } catch (err) {
       // A validator bug must not take the editor down with it.
       result = { kind: 'unknown', problems: [{ message: `Validator failed: ${err instanceof Error ? err.message : String(err)}`, offset: 0, length: 1, severity: 'warning' }] };

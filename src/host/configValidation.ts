@@ -37,7 +37,48 @@ function loadEngineValidator(): EngineValidator | null {
   return engineValidator;
 }
 
-export function checkConfigText(text: string, file: string): ConfigCheck {
+export interface CheckOptions {
+  /** The text is what the file holds on disk (saved): sweeps can then be checked in full (base config, runs). */
+  savedOnDisk?: boolean;
+}
+
+type SweepLoader = (file: string) => unknown;
+let sweepLoader: SweepLoader | null | undefined;
+
+/** The sweep engine's loader (schema, base config, paths); it reads the file itself. */
+function loadSweepLoader(): SweepLoader | null {
+  if (sweepLoader !== undefined) return sweepLoader;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const mod = require('../engine/sweep/loadSweepConfig') as { loadSweepConfig?: SweepLoader };
+    sweepLoader = typeof mod.loadSweepConfig === 'function' ? mod.loadSweepConfig : null;
+  } catch {
+    sweepLoader = null;
+  }
+  return sweepLoader;
+}
+
+function checkSweep(text: string, file: string, parsed: unknown, options: CheckOptions): ConfigCheck {
+  const loader = options.savedOnDisk ? loadSweepLoader() : null;
+  if (!loader) return { kind: 'sweep', config: parsed as SweepConfig, problems: [] };
+  try {
+    loader(file);
+    return { kind: 'sweep', config: parsed as SweepConfig, problems: [] };
+  } catch (err) {
+    const e = err as { message?: string; details?: { field?: string; file?: string } };
+    const field = e.details?.field;
+    // A problem in the base run config file is reported at the sweep's "base".
+    const elsewhere = e.details?.file && e.details.file !== file;
+    const { offset, length } = rangeOfField(text, elsewhere ? 'base' : field);
+    return {
+      kind: 'sweep',
+      config: parsed as SweepConfig,
+      problems: [{ message: String(e.message ?? err), field: elsewhere ? 'base' : field, offset, length: Math.max(1, length), severity: 'error' }],
+    };
+  }
+}
+
+export function checkConfigText(text: string, file: string, options: CheckOptions = {}): ConfigCheck {
   const errors: jsonc.ParseError[] = [];
   const parsed = jsonc.parse(text, errors, { allowTrailingComma: true, disallowComments: false }) as unknown;
   const syntax: ConfigProblem[] = errors.map((e) => ({
@@ -51,6 +92,7 @@ export function checkConfigText(text: string, file: string): ConfigCheck {
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     return { kind, problems: [{ message: 'A config must be a JSON object.', offset: 0, length: Math.max(1, text.length), severity: 'error' }] };
   }
+  if (kind === 'sweep') return checkSweep(text, file, parsed, options);
   const validator = loadEngineValidator();
   if (!validator) return { kind, config: parsed as RunConfig, problems: [] };
   const result = normalizeResult(validator(text, file), text);

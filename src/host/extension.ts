@@ -22,6 +22,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const sweeps = new SweepController(context, log, runs);
   context.subscriptions.push(sweeps);
   runs.extraSnapshotMessages = () => sweeps.snapshotMessages();
+  runs.otherMessageHandler = (m) => sweeps.handleWebviewMessage(m);
 
   const tree = new RunsTreeProvider(runs);
   const treeView = vscode.window.createTreeView(RUNS_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });

@@ -27,6 +27,14 @@ export class LivePanelManager implements vscode.Disposable {
         if (runId && this.panel) this.panel.title = this.titleFor(runId);
       }),
     );
+    // The run's name arrives with runStarted, after the panel opened on its id.
+    const off = controller.store.onDidChange((runId) => {
+      if (this.panel && runId === this.connection?.runId) {
+        const title = this.titleFor(runId);
+        if (this.panel.title !== title) this.panel.title = title;
+      }
+    });
+    this.disposables.push({ dispose: off });
   }
 
   get isOpen(): boolean {

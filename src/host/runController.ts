@@ -51,6 +51,8 @@ export class RunController implements vscode.Disposable {
   stopHandler: (runId: string) => unknown = (runId) => this.stop(runId);
   /** Messages sent to a webview after each snapshot (the sweep tab's state). */
   extraSnapshotMessages: () => unknown[] = () => [];
+  /** Webview messages the run controller does not know (the sweep tab's). */
+  otherMessageHandler: (message: { type: string }) => unknown = () => undefined;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -221,7 +223,7 @@ export class RunController implements vscode.Disposable {
     const doc = await vscode.workspace.openTextDocument(uri);
     if (doc.isDirty) await doc.save();
     const text = doc.getText();
-    const check = checkConfigText(text, uri.fsPath);
+    const check = checkConfigText(text, uri.fsPath, { savedOnDisk: uri.scheme === 'file' });
     const errors = check.problems.filter((p) => p.severity === 'error');
     if (errors.length) {
       const first = errors[0];
@@ -462,6 +464,7 @@ export class RunController implements vscode.Disposable {
         this.log.info(`[webview:${from.surface}] ${message.message}`);
         break;
       default:
+        await this.otherMessageHandler(message as { type: string });
         break;
     }
   }

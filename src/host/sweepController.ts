@@ -5,7 +5,8 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { EngineEvent } from '../protocol/events';
-import { type SweepCommand, type SweepEvent, type SweepIndex, type SweepProcessEvent } from '../protocol/sweep';
+import { collectSweepReport } from '../engine/report/collect';
+import { SWEEP_FILES, type SweepCommand, type SweepEvent, type SweepIndex, type SweepProcessEvent } from '../protocol/sweep';
 import { EngineProcess } from './engineProcess';
 import type { RunController } from './runController';
 import { readSettings } from './settings';
@@ -14,6 +15,8 @@ import { readSweepFolders } from './sweepFolders';
 
 interface LiveSweep {
   sweepId: string;
+  /** The engine already told the user what went wrong (no second message on exit). */
+  reported: boolean;
   name: string;
   dir?: string;
   proc: EngineProcess<SweepCommand, SweepProcessEvent>;
@@ -46,15 +49,61 @@ export class SweepController implements vscode.Disposable {
     return false;
   }
 
-  /** Messages the sweep tab of the webview needs after a snapshot. */
+  /** Messages the sweep tab of the webview needs after a snapshot: every sweep, then the active one's report. */
   snapshotMessages(): unknown[] {
-    return [{ type: 'sweepSnapshot', sweeps: [...this.indexes.values()] }];
+    const sweeps = [...this.indexes.entries()].map(([name, index]) => ({ sweepDir: this.folders.get(name) ?? '', index }));
+    const live = [...this.live.values()].find((s) => s.dir)?.dir;
+    const activeSweepDir = live ?? sweeps.at(-1)?.sweepDir;
+    const out: unknown[] = [{ type: 'sweepSnapshot', sweeps, activeSweepDir }];
+    const report = activeSweepDir ? this.reportMessage(activeSweepDir) : undefined;
+    if (report) out.push(report);
+    return out;
   }
 
-  async start(uri: vscode.Uri): Promise<void> {
+  /** { type: 'sweepReport', data } for a sweep folder, or undefined when it cannot be read yet. */
+  private reportMessage(sweepDir: string): unknown {
+    try {
+      return { type: 'sweepReport', data: collectSweepReport(sweepDir) };
+    } catch (err) {
+      this.log.debug(`No sweep report for ${sweepDir} yet: ${err instanceof Error ? err.message : String(err)}`);
+      return undefined;
+    }
+  }
+
+  /** Messages from the webview's sweep tab. */
+  async handleWebviewMessage(message: { type: string; sweepDir?: string; retryFailed?: boolean }): Promise<void> {
+    const dir = message.sweepDir;
+    if (!dir) return;
+    switch (message.type) {
+      case 'stopSweep': {
+        const s = [...this.live.values()].find((x) => x.dir && path.resolve(x.dir) === path.resolve(dir));
+        if (!s) throw new UserError(`The sweep in ${dir} is not running.`);
+        this.stopSweep(s);
+        break;
+      }
+      case 'resumeSweep':
+        await this.start(dir, message.retryFailed === true);
+        break;
+      case 'openSweepReport': {
+        const index = path.join(dir, SWEEP_FILES.reportDir, 'index.html');
+        if (!existsSync(index)) throw new UserError(`The sweep has no report yet (${index}).`);
+        if (!(await vscode.env.openExternal(vscode.Uri.file(index)))) await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(index));
+        break;
+      }
+    }
+  }
+
+  /** Start a sweep from its config file, or resume one from its folder. */
+  async start(source: vscode.Uri | string, retryFailed = false): Promise<void> {
     if (!vscode.workspace.isTrusted) throw new UserError('Starting a sweep needs a trusted workspace (it runs the training engine on files named in this workspace).');
-    const loaded = await this.controller.loadConfig(uri);
-    if (loaded.kind !== 'sweep') throw new UserError(`${path.basename(uri.fsPath)} is a run config, not a sweep (a sweep has "kind": "sweep"); use Start Run.`);
+    const uri = typeof source === 'string' ? vscode.Uri.file(source) : source;
+    if (typeof source !== 'string') {
+      const loaded = await this.controller.loadConfig(uri);
+      if (loaded.kind !== 'sweep') throw new UserError(`${path.basename(uri.fsPath)} is a run config, not a sweep (a sweep has "kind": "sweep"); use Start Run.`);
+    }
+    for (const s of this.live.values()) {
+      if (s.dir && path.resolve(s.dir) === path.resolve(uri.fsPath)) throw new UserError(`The sweep "${s.name}" is already running.`);
+    }
     if (!existsSync(this.processPath)) throw new UserError(`The sweep engine is not built: ${this.processPath} is missing. Run "npm run build".`);
     const sweepId = `sweep-${Date.now()}`;
     const proc = new EngineProcess<SweepCommand, SweepProcessEvent>({
@@ -62,19 +111,19 @@ export class SweepController implements vscode.Disposable {
       onOutput: (line, stream) => (stream === 'stderr' ? this.log.warn(`[sweep] ${line}`) : this.log.info(`[sweep] ${line}`)),
     });
     const name = path.basename(uri.fsPath).replace(/\.selectivity\.json$/i, '');
-    const sweep: LiveSweep = { sweepId, name, proc, stopRequests: 0, runIds: new Set() };
+    const sweep: LiveSweep = { sweepId, name, proc, stopRequests: 0, runIds: new Set(), reported: false, dir: typeof source === 'string' ? source : undefined };
     this.live.set(sweepId, sweep);
     proc.onEvent((e) => this.onEvent(sweep, e));
     proc.onExit((exit) => {
       this.live.delete(sweepId);
-      if (!exit.killed && exit.code !== 0) {
+      if (!exit.killed && exit.code !== 0 && !sweep.reported) {
         const last = exit.stderrTail.filter((l) => l.trim()).slice(-1)[0];
         void vscode.window.showErrorMessage(`Selectivity Lens: the sweep "${sweep.name}" stopped unexpectedly (exit code ${exit.code})${last ? `: ${last}` : '.'}`);
       }
       void this.refreshFromDisk();
     });
     const parallel = readSettings().maxConcurrentRuns;
-    proc.send({ v: 1, type: 'startSweep', configPath: uri.fsPath, parallel });
+    proc.send({ v: 1, type: 'startSweep', configPath: uri.fsPath, parallel, retryFailed });
     this.log.info(`Sweep ${uri.fsPath} started (${parallel} run(s) at once)`);
     void vscode.window.showInformationMessage(`Selectivity Lens: sweep "${name}" started, ${parallel} run(s) at once (setting selectivityLens.maxConcurrentRuns).`);
   }
@@ -100,6 +149,8 @@ export class SweepController implements vscode.Disposable {
     }
     const ev = e as EngineEvent;
     if ('runId' in ev && ev.runId) s.runIds.add(ev.runId);
+    if (ev.type === 'error' && !ev.runId) s.reported = true;
+    if (ev.type === 'hello') return; // the sweep process's own greeting
     this.controller.ingest(ev);
   }
 
@@ -121,7 +172,8 @@ export class SweepController implements vscode.Disposable {
         const msg = `Selectivity Lens: sweep "${s.name}" ${e.state}: ${e.counts.completed} completed, ${e.counts.failed} failed, ${e.counts.stopped} stopped.`;
         if (e.state === 'failed') void vscode.window.showErrorMessage(`${msg}${e.error ? ` ${e.error}` : ''}`);
         else void vscode.window.showInformationMessage(msg);
-        void s.proc.shutdown();
+        const report = this.reportMessage(e.sweepDir);
+        if (report) this.controller.hub.broadcast(report, ['panel']);
         break;
       }
     }
