@@ -3,7 +3,8 @@
 // host messages (with typed arrays revived from the JSON fixtures).
 (function () {
   const params = new URLSearchParams(location.search);
-  document.body.dataset.surface = params.get('surface') || 'panel';
+  // The host's own HTML sets the surface itself; harness.html takes it from the query.
+  if (params.get('surface') || !document.body.dataset.surface) document.body.dataset.surface = params.get('surface') || 'panel';
   document.body.classList.add(params.get('theme') || 'vscode-dark');
   window.__posted = [];
   window.__cspViolations = [];

@@ -34,10 +34,17 @@ const TYPES: Record<string, string> = {
   '.ttf': 'font/ttf',
 };
 
-export async function startServer(): Promise<{ server: Server; url: string }> {
+/** Serves dist/ and the test files; `pages` adds generated HTML pages by path (e.g. the host's own HTML). */
+export async function startServer(pages: Record<string, (baseUrl: string) => string> = {}): Promise<{ server: Server; url: string }> {
   const allowed = ['dist/', 'test/webview/', 'test/fixtures/'];
+  let baseUrl = '';
   const server = createServer((req, res) => {
     const rel = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname).replace(/^\/+/, '');
+    const page = pages[rel];
+    if (page) {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page(baseUrl));
+      return;
+    }
     const file = path.resolve(ROOT, rel);
     if (!allowed.some((a) => rel.startsWith(a)) || !file.startsWith(ROOT + path.sep) || !existsSync(file)) {
       res.writeHead(404).end();
@@ -47,7 +54,8 @@ export async function startServer(): Promise<{ server: Server; url: string }> {
     res.end(readFileSync(file));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { server, url: baseUrl };
 }
 
 export async function launchBrowser(): Promise<Browser> {

@@ -1,0 +1,61 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- page callbacks run in the browser */
+// The bundle inside the exact HTML shell and Content-Security-Policy the extension host serves
+// (src/host/webviewHtml.ts), with only acquireVsCodeApi stood in for.
+import assert from 'node:assert/strict';
+import type { Server } from 'node:http';
+import { after, before, it } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { renderWebviewHtml } from '../../src/host/webviewHtml';
+import { ensureBundle, launchBrowser, loadFixture, screenshot, send, sendEvents, startServer } from './harness';
+
+let browser: Browser;
+let server: Server;
+let url: string;
+const NONCE = 'hostHtmlTestNonce';
+
+function hostPage(surface: 'panel' | 'sidebar', base: string): string {
+  const html = renderWebviewHtml({
+    cspSource: base,
+    scriptUri: `${base}/dist/webview.js`,
+    styleUri: `${base}/dist/webview.css`,
+    surface,
+    nonce: NONCE,
+  });
+  // VS Code injects its theme variables and acquireVsCodeApi before the page's scripts; do the same.
+  return html
+    .replace('</head>', `<link rel="stylesheet" href="${base}/test/webview/harness-theme.css"></head>`)
+    .replace(`<script nonce="${NONCE}"`, `<script nonce="${NONCE}" src="${base}/test/webview/harness-stub.js"></script>\n    <script nonce="${NONCE}"`);
+}
+
+before(async () => {
+  ensureBundle();
+  ({ server, url } = await startServer({
+    'host/panel.html': (base) => hostPage('panel', base),
+    'host/sidebar.html': (base) => hostPage('sidebar', base),
+  }));
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+for (const surface of ['sidebar', 'panel'] as const) {
+  it(`runs under the host's CSP on the ${surface}`, async () => {
+    const page = await browser.newPage({ viewport: { width: surface === 'panel' ? 1100 : 320, height: 800 } });
+    await page.goto(`${url}/host/${surface}.html`);
+    await page.waitForFunction(() => (globalThis as any).__posted?.some((m: { type: string }) => m.type === 'ready'));
+    assert.equal(await page.evaluate(() => (globalThis as any).document.body.dataset.surface), surface);
+    await send(page, { type: 'snapshot', surface, runs: [] });
+    await sendEvents(page, loadFixture('mnist-small-cnn-synthetic.json'));
+    assert.equal(await page.$$eval('.si-histogram rect.bar', (r) => r.length), 20);
+    // Styles came through the <link> (not blocked): the card/header layout is applied.
+    const display = await page.$eval('.title-row', (e) => (globalThis as any).getComputedStyle(e).display);
+    assert.equal(display, 'flex');
+    assert.deepEqual(await page.evaluate(() => (globalThis as any).__cspViolations), []);
+    assert.deepEqual(await page.evaluate(() => (globalThis as any).__errors), []);
+    await screenshot(page, `host-html-${surface}.png`);
+    await page.close();
+  });
+}
