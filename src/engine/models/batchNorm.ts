@@ -48,7 +48,6 @@ export class FastBatchNorm extends tfl.layers.Layer {
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>): tf.Tensor {
     const x = Array.isArray(inputs) ? inputs[0] : inputs;
     const training = kwargs['training'] === true;
-    const axes = x.shape.slice(0, -1).map((_, i) => i);
     if (!training) {
       // Inference: one multiply-add with folded scale and shift.
       return tf.tidy(() => {
@@ -57,18 +56,48 @@ export class FastBatchNorm extends tfl.layers.Layer {
         return tf.add(tf.mul(x, scale), shift);
       });
     }
-    const mean = tf.mean(x, axes);
-    const centered = tf.sub(x, mean);
-    const variance = tf.mean(tf.square(centered), axes);
-    const scale = tf.mul(this.gamma.read(), tf.rsqrt(tf.add(variance, this.epsilon)));
-    const y = tf.add(tf.mul(centered, scale), this.beta.read());
-    const n = x.size / x.shape[x.shape.length - 1];
+    const channels = x.shape[x.shape.length - 1];
+    const n = x.size / channels;
+    let batchMean: tf.Tensor | undefined;
+    let batchVariance: tf.Tensor | undefined;
+    // Forward and backward written out, with every per-channel reduction as a [1, n] x [n, c] matmul:
+    // tfjs' generic reductions over leading axes (and the broadcast gradients of the naive formula)
+    // transpose the whole activation first and dominate a training step on wasm.
+    const normalize = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+      const [x2, gamma, beta] = args as tf.Tensor[];
+      const save = args[3] as tf.GradSaveFunc;
+      const ones = tf.ones([1, n]);
+      const mean = tf.div(tf.matMul(ones, x2), n);
+      const centered = tf.sub(x2, mean);
+      const variance = tf.div(tf.matMul(ones, tf.square(centered)), n);
+      const invStd = tf.rsqrt(tf.add(variance, this.epsilon));
+      const xHat = tf.mul(centered, invStd);
+      // customGrad runs f in a tidy; keep the batch statistics for the moving-average update below.
+      batchMean = tf.keep(mean);
+      batchVariance = tf.keep(variance);
+      save([xHat, invStd, gamma]);
+      return {
+        value: tf.add(tf.mul(xHat, gamma), beta),
+        gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+          const g = Array.isArray(dy) ? dy[0] : dy;
+          const [xh, inv, gam] = saved;
+          const onesRow = tf.ones([1, n]);
+          const dBeta = tf.matMul(onesRow, g); // [1, c]
+          const dGamma = tf.matMul(onesRow, tf.mul(g, xh)); // [1, c]
+          const dx = tf.mul(tf.div(tf.mul(gam, inv), n), tf.sub(tf.sub(tf.mul(g, n), dBeta), tf.mul(xh, dGamma)));
+          return [dx, tf.reshape(dGamma, [channels]), tf.reshape(dBeta, [channels])];
+        },
+      };
+    });
+    const y = tf.reshape(normalize(tf.reshape(x, [n, channels]), this.gamma.read(), this.beta.read()), x.shape);
     tf.tidy(() => {
       const m = this.momentum;
-      const unbiased = tf.mul(variance, n / Math.max(n - 1, 1));
+      const mean = tf.reshape(batchMean!, [channels]);
+      const unbiased = tf.mul(tf.reshape(batchVariance!, [channels]), n / Math.max(n - 1, 1));
       this.movingMean.write(tf.add(tf.mul(this.movingMean.read(), m), tf.mul(mean, 1 - m)));
       this.movingVariance.write(tf.add(tf.mul(this.movingVariance.read(), m), tf.mul(unbiased, 1 - m)));
     });
+    tf.dispose([batchMean!, batchVariance!]);
     return y;
   }
 

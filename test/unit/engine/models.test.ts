@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { buildModel, restoreBuiltModel, saveModelAtomic } from '../../../src/engine/models';
+import { FastBatchNorm, buildModel, restoreBuiltModel, saveModelAtomic } from '../../../src/engine/models';
 import { isEngineError } from '../../../src/engine/errors';
 import type { ModelName } from '../../../src/protocol/config';
 
@@ -154,6 +154,32 @@ describe('resnet20', () => {
       () => restoreBuiltModel(path.join(tmp, 'nope'), CIFAR),
       (e) => isEngineError(e) && e.code === 'MODEL_INVALID' && e.message.includes(path.join(tmp, 'nope', 'model.json')),
     );
+  });
+});
+
+describe('FastBatchNorm', () => {
+  it('normalises like the textbook formula, with the same gradients', () => {
+    const bn = new FastBatchNorm({ name: 'bn', epsilon: 1e-3 });
+    bn.apply(tfl.input({ shape: [3, 3, 4] }));
+    bn.setWeights([tf.tensor1d([1, 2, 0.5, -1]), tf.tensor1d([0, 0.1, -0.2, 0.3]), tf.zeros([4]), tf.ones([4])]);
+    const [gamma, beta] = bn.trainableWeights.map((w) => w.read() as tf.Variable);
+    const x = tf.variable(tf.randomNormal([5, 3, 3, 4], 1, 2, 'float32', 9));
+    const weights = tf.randomNormal([5, 3, 3, 4], 0, 1, 'float32', 10);
+    const textbook = () => {
+      const { mean, variance } = tf.moments(x, [0, 1, 2]);
+      return tf.add(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, 1e-3))), gamma), beta);
+    };
+    const loss = (f: () => tf.Tensor) => () => tf.sum(tf.mul(f(), weights)) as tf.Scalar;
+    const fast = tf.variableGrads(loss(() => bn.apply(x, { training: true }) as tf.Tensor), [x, gamma, beta]);
+    const ref = tf.variableGrads(loss(textbook), [x, gamma, beta]);
+    const gap = (a: tf.Tensor, b: tf.Tensor) => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0];
+    assert.ok(Math.abs(fast.value.dataSync()[0] - ref.value.dataSync()[0]) < 1e-3, 'same output');
+    for (const v of [x, gamma, beta]) assert.ok(gap(fast.grads[v.name], ref.grads[v.name]) < 1e-3, `gradient of ${v.name}`);
+    // Running statistics: 0.9 * initial + 0.1 * batch (unbiased variance).
+    const { mean, variance } = tf.moments(x, [0, 1, 2]);
+    assert.ok(gap(bn.getWeights()[2], tf.mul(mean, 0.1)) < 1e-5, 'moving mean');
+    assert.ok(gap(bn.getWeights()[3], tf.add(0.9, tf.mul(variance, (0.1 * 45) / 44))) < 1e-4, 'moving variance');
+    tf.dispose([fast.value, ref.value, x, weights]);
   });
 });
 
