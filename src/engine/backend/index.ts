@@ -10,6 +10,7 @@ import type { BackendName } from '../../protocol/config';
 import { EngineError } from '../errors';
 import { loadNativeBinding, nativeSearchDirs } from './native';
 import { registerWasmTrainingKernels } from './wasmKernels';
+import { registerWasmReductions } from './wasmReductions';
 
 export interface BackendOptions {
   /** Extra folders holding a `node_modules` with @tensorflow/tfjs-node(-gpu) (the extension's global storage). */
@@ -95,6 +96,7 @@ async function tryRung(rung: Rung, opts: BackendOptions & { explicit: boolean },
     case 'wasm': {
       await select('wasm');
       registerWasmTrainingKernels();
+      registerWasmReductions();
       return { name: 'wasm', tfName: 'wasm', threads: 1, tried };
     }
     case 'cpu':

@@ -3,7 +3,8 @@
 //    transposed output gradient, dilated by the stride.
 //  - Conv2DBackpropInput (shipped one is a naive loop, ~10x slower than the forward conv): a forward conv of
 //    the output gradient with the flipped filter; strides > 1 use the sub-pixel form (one conv producing
-//    stride^2 phases, then DepthToSpace), so no zero-stuffed gradient is ever built.
+//    stride^2 phases, then one transpose interleaves them), so no zero-stuffed gradient is ever built.
+//  - Identity and same-dtype Cast (copies on wasm; layers and gradients clone a lot): share memory instead.
 // They call the other wasm kernels directly (not through tf ops) so nothing lands on the gradient tape.
 import * as tf from '@tensorflow/tfjs-core';
 import { backend_util } from '@tensorflow/tfjs-core';
@@ -140,11 +141,7 @@ const conv2dBackpropInput: KernelFunc = (args) => {
   const phaseFilter = backend.makeOutput([J, J, co, phases * ci], 'float32', undefined, f);
   const phased = conv(backend, dy, phaseFilter, [[0, 0], [padTop, padBottom], [padLeft, padRight], [0, 0]], [1, 1]);
   free(backend, phaseFilter);
-  let spatial = phased;
-  if (s > 1) {
-    spatial = call(backend, 'DepthToSpace', { x: phased }, { blockSize: s, dataFormat: 'NHWC' });
-    free(backend, phased);
-  }
+  const spatial = s > 1 ? interleavePhases(backend, phased, s, ci) : phased;
   const offY = top - q0 * s;
   const offX = left - p0 * s;
   if (offY === 0 && offX === 0 && spatial.shape[1] === H && spatial.shape[2] === W) return spatial;
@@ -153,6 +150,42 @@ const conv2dBackpropInput: KernelFunc = (args) => {
   return out;
 };
 
+/**
+ * [B, Q, P, s*s*ci] phases -> [B, Q*s, P*s, ci]: what DepthToSpace does, but wasm's DepthToSpace walks
+ * element by element (~4x slower than the conv feeding it); one rank-4 transpose does the same.
+ */
+function interleavePhases(backend: WasmBackendLike, phased: TensorInfo, s: number, ci: number): TensorInfo {
+  const [B, Q, P] = phased.shape;
+  // [(b,qy), qx, ry, (rx,c)] -> [(b,qy), ry, qx, (rx,c)] is [b, qy*s+ry, qx*s+rx, c] in memory order.
+  const grouped = call(backend, 'Reshape', { x: phased }, { shape: [B * Q, P, s, s * ci] });
+  free(backend, phased);
+  const swapped = call(backend, 'Transpose', { x: grouped }, { perm: [0, 2, 1, 3] });
+  free(backend, grouped);
+  const out = call(backend, 'Reshape', { x: swapped }, { shape: [B, Q * s, P * s, ci] });
+  free(backend, swapped);
+  return out;
+}
+
+/** Identity and same-dtype Cast share the input's memory (tensors are immutable), as the cpu backend does. */
+function sharingKernel(fallback: KernelFunc | undefined): KernelFunc {
+  return ({ inputs, backend: b, attrs }) => {
+    const x = (inputs as { x: TensorInfo }).x;
+    const dtype = (attrs?.dtype as tf.DataType | undefined) ?? x.dtype;
+    if (dtype !== x.dtype || x.dtype === 'string') {
+      if (!fallback) throw new Error(`cannot cast ${x.dtype} to ${dtype}`);
+      return fallback({ inputs, backend: b, attrs });
+    }
+    (b as unknown as { incRef(dataId: object): void }).incRef(x.dataId);
+    return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+  };
+}
+
+function replaceKernel(name: string, make: (shipped: KernelFunc | undefined) => KernelFunc): void {
+  const shipped = tf.getKernel(name, 'wasm');
+  if (shipped != null) tf.unregisterKernel(name, 'wasm');
+  tf.registerKernel({ kernelName: name, backendName: 'wasm', kernelFunc: make(shipped?.kernelFunc) });
+}
+
 /** Registers the training kernels into the wasm backend; call after tf.setBackend('wasm'). Idempotent. */
 export function registerWasmTrainingKernels(): void {
   if (registered) return;
@@ -160,10 +193,10 @@ export function registerWasmTrainingKernels(): void {
   if (tf.getKernel('Conv2DBackpropFilter', 'wasm') == null) {
     tf.registerKernel({ kernelName: 'Conv2DBackpropFilter', backendName: 'wasm', kernelFunc: conv2dBackpropFilter });
   }
-  const shipped = tf.getKernel('Conv2DBackpropInput', 'wasm');
-  if (shipped != null) {
-    nativeBackpropInput = shipped.kernelFunc;
-    tf.unregisterKernel('Conv2DBackpropInput', 'wasm');
-  }
-  tf.registerKernel({ kernelName: 'Conv2DBackpropInput', backendName: 'wasm', kernelFunc: conv2dBackpropInput });
+  replaceKernel('Conv2DBackpropInput', (shipped) => {
+    nativeBackpropInput = shipped;
+    return conv2dBackpropInput;
+  });
+  replaceKernel('Identity', sharingKernel);
+  replaceKernel('Cast', sharingKernel);
 }

@@ -85,6 +85,46 @@ describe('wasm training kernels match the cpu backend', () => {
     });
   }
 
+  for (const [shape, axis, keepDims] of [
+    [[16, 8, 8, 5], [0, 1, 2], false],
+    [[16, 8, 8, 5], [0, 1, 2], true],
+    [[16, 8, 8, 5], [1, 2], false],
+    [[16, 8, 8, 5], [1, 2], true],
+    [[16, 8, 8, 5], [0], false],
+    [[128, 10], [0], false],
+    [[128, 10], [1], false],
+    [[16, 8, 8, 5], [3], false],
+    [[16, 8, 8, 5], [0, 1, 2, 3], false],
+    [[4, 3], [0], false],
+  ] as Array<[number[], number[], boolean]>) {
+    it(`Sum and Mean over ${JSON.stringify(axis)} of ${shape.join('x')}${keepDims ? ' (keepDims)' : ''}`, async () => {
+      const xv = random(shape.reduce((a, b) => a * b), 5);
+      const { cpu, wasm } = await onBoth(() => {
+        const x = tf.tensor(xv, shape);
+        const s = tf.sum(x, axis, keepDims);
+        const m = tf.mean(x, axis, keepDims);
+        assert.deepEqual(s.shape, m.shape);
+        return [s, m, tf.tensor1d(s.shape)];
+      });
+      assert.deepEqual(Array.from(cpu[2]), Array.from(wasm[2]), 'output shapes differ');
+      assert.ok(maxAbsDiff(cpu[0], wasm[0]) < 1e-4, `sum differs by ${maxAbsDiff(cpu[0], wasm[0])}`);
+      assert.ok(maxAbsDiff(cpu[1], wasm[1]) < 1e-6, `mean differs by ${maxAbsDiff(cpu[1], wasm[1])}`);
+    });
+  }
+
+  it('Identity and Cast share memory safely and still convert dtypes', async () => {
+    await tf.setBackend('wasm');
+    const a = tf.tensor1d([1.5, -2.25, 0]);
+    const copy = tf.clone(a);
+    const same = tf.cast(a, 'float32');
+    a.dispose();
+    assert.deepEqual(Array.from(copy.dataSync()), [1.5, -2.25, 0]);
+    assert.deepEqual(Array.from(same.dataSync()), [1.5, -2.25, 0]);
+    assert.deepEqual(Array.from(tf.cast(copy, 'int32').dataSync()), [1, -2, 0]);
+    assert.deepEqual(Array.from(tf.cast(tf.greater(copy, 0), 'float32').dataSync()), [1, 0, 0]);
+    tf.dispose([copy, same]);
+  });
+
   it('gradients of a small conv net (conv, batch norm, relu, pad, concat, avgPool, mean, dense, softmax CE) agree', async () => {
     const shapes: Record<string, number[]> = {
       w1: [3, 3, 3, 8],
