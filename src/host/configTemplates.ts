@@ -56,13 +56,29 @@ export function retargetTemplate(text: string, templateFile: string): { text: st
   const companions: string[] = [];
   const parsed = (jsonc.parse(text) ?? {}) as { $schema?: string; base?: unknown };
   const fmt = { formattingOptions: { insertSpaces: true, tabSize: 2 } };
-  if (typeof parsed.$schema === 'string' && !/^[a-z]+:/i.test(parsed.$schema)) {
-    out = jsonc.applyEdits(out, jsonc.modify(out, ['$schema'], undefined, fmt));
-  }
+  if (typeof parsed.$schema === 'string' && !/^[a-z]+:/i.test(parsed.$schema)) out = removeProperty(out, '$schema');
   if (typeof parsed.base === 'string' && !path.isAbsolute(parsed.base)) {
     const baseFile = path.resolve(path.dirname(templateFile), parsed.base);
     companions.push(baseFile);
     out = jsonc.applyEdits(out, jsonc.modify(out, ['base'], `./${path.basename(baseFile)}`, fmt));
   }
   return { text: out, companions };
+}
+
+/** Remove a top-level property with its line, leaving comments around it alone (jsonc.modify eats them). */
+function removeProperty(text: string, key: string): string {
+  const prop = jsonc.findNodeAtLocation(jsonc.parseTree(text) ?? ({} as jsonc.Node), [key])?.parent;
+  if (!prop || prop.type !== 'property') return text;
+  let end = prop.offset + prop.length;
+  const comma = /^\s*,/.exec(text.slice(end));
+  if (comma) end += comma[0].length;
+  let start = prop.offset;
+  // Take the whole line when the property stands alone on it.
+  const lineStart = text.lastIndexOf('\n', start - 1) + 1;
+  const restOfLine = /^[ \t]*\r?\n/.exec(text.slice(end));
+  if (/^[ \t]*$/.test(text.slice(lineStart, start)) && restOfLine) {
+    start = lineStart;
+    end += restOfLine[0].length;
+  }
+  return text.slice(0, start) + text.slice(end);
 }
