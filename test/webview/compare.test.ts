@@ -1,0 +1,227 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- page callbacks run in the browser */
+// The compare panel in headless Chromium under the host's exact HTML shell and CSP, fed by the host's reader
+// (src/host/compareRuns.ts) from real run folders written by the engine's RunWriter.
+import assert from 'node:assert/strict';
+import type { Server } from 'node:http';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { readCompareRuns } from '../../src/host/compareRuns';
+import { renderWebviewHtml, type Surface } from '../../src/host/webviewHtml';
+import type { CompareToWebview } from '../../src/protocol/compare';
+import { encodeForPage, VARIANTS, writeRunFolders } from './compareRunFolders';
+import { ensureBundle, frame, launchBrowser, screenshot, send, startServer } from './harness';
+
+declare const document: any;
+declare function getComputedStyle(e: unknown): any;
+
+const NONCE = 'compareTestNonce';
+let browser: Browser;
+let server: Server;
+let url: string;
+let message: CompareToWebview;
+
+/** The page the host serves for the compare panel, with VS Code's theme variables and API stood in. */
+export function comparePage(base: string): string {
+  const html = renderWebviewHtml({
+    cspSource: base,
+    scriptUri: `${base}/dist/webview.js`,
+    styleUri: `${base}/dist/webview.css`,
+    surface: 'compare' as Surface,
+    nonce: NONCE,
+  });
+  return html
+    .replace('</head>', `<link rel="stylesheet" href="${base}/test/webview/harness-theme.css"></head>`)
+    .replace(`<script nonce="${NONCE}"`, `<script nonce="${NONCE}" src="${base}/test/webview/harness-stub.js"></script>\n    <script nonce="${NONCE}"`);
+}
+
+export async function openCompare(b: Browser, base: string, theme = 'vscode-dark', width = 1100): Promise<Page> {
+  const page = await b.newPage({ viewport: { width, height: 900 } });
+  page.on('pageerror', (e) => console.error('page error:', e.message));
+  await page.goto(`${base}/host/compare.html?surface=compare&theme=${theme}`);
+  await page.waitForFunction(() => (globalThis as any).__posted?.some((m: { type: string }) => m.type === 'ready'));
+  return page;
+}
+
+function expectedBins(si: ArrayLike<number>, n: number): number[] {
+  const counts = new Array(n).fill(0);
+  for (const v of Array.from(si)) if (Number.isFinite(v)) counts[Math.min(n - 1, Math.max(0, Math.floor(v * n)))]++;
+  return counts;
+}
+
+async function assertClean(page: Page): Promise<void> {
+  assert.deepEqual(await page.evaluate(() => (globalThis as any).__cspViolations), [], 'no CSP violations');
+  assert.deepEqual(await page.evaluate(() => (globalThis as any).__errors), [], 'no uncaught errors');
+}
+
+before(async () => {
+  ensureBundle();
+  const folders = await writeRunFolders();
+  const data = readCompareRuns(folders);
+  assert.deepEqual(data.problems, []);
+  message = { type: 'compare', runs: data.runs };
+  ({ server, url } = await startServer({ 'host/compare.html': comparePage }));
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+describe('compare runs', () => {
+  it('reads run folders into CompareRuns (alpha, seed, final metrics, per-unit SI)', () => {
+    assert.equal(message.runs.length, 3);
+    const [a, b, c] = message.runs;
+    assert.deepEqual(
+      message.runs.map((r) => [r.name, r.alpha, r.seed, r.state, r.epochsDone]),
+      [
+        ['alpha+1', 1, 1, 'completed', 3],
+        ['alpha-1', -1, 2, 'completed', 3],
+        ['alpha-sched', '0*1 5*2', 3, 'stopped', 2],
+      ],
+    );
+    assert.equal(a.finalTestAcc, 0.89);
+    assert.ok(Math.abs(b.finalTestAcc - 0.91) < 1e-9);
+    assert.equal(c.finalAlpha, 5);
+    assert.equal(a.selectivity?.epoch, 3);
+    assert.equal(c.selectivity?.epoch, 2);
+    assert.deepEqual(a.selectivity?.layers.map((l) => [l.layer, l.units, l.si.length]), [
+      ['conv1', 32, 32],
+      ['conv2', 64, 64],
+      ['fc1', 128, 128],
+    ]);
+    // Alpha -1 run: SI x 0.4 of the recorded run, unit by unit.
+    const fa = a.selectivity!.layers[2].si;
+    const fb = b.selectivity!.layers[2].si;
+    for (let u = 0; u < fa.length; u++) assert.ok(Math.abs(fb[u] - fa[u] * 0.4) < 1e-6);
+    assert.equal(a.metrics.length, 3);
+    assert.equal(c.metrics.length, 2);
+  });
+
+  it('a folder that is not a run becomes one problem, the others still load', () => {
+    const data = readCompareRuns([{ runId: 'nope', dir: '/nonexistent/run-folder' }]);
+    assert.equal(data.runs.length, 0);
+    assert.equal(data.problems.length, 1);
+    assert.match(data.problems[0], /\/nonexistent\/run-folder/);
+  });
+
+  let page: Page;
+  it('draws overlaid per-layer SI histograms: one bar group per run, counts per bin', async () => {
+    page = await openCompare(browser, url);
+    assert.equal(await page.evaluate(() => document.body.dataset.surface), 'compare');
+    assert.equal(await page.isVisible('text=Select two or more runs'), true);
+    await send(page, encodeForPage(message));
+    await frame(page);
+    assert.equal(await page.textContent('.compare-title'), 'Compare 3 runs');
+    const groups = await page.$$eval('.compare-histogram g.cmp-run', (gs) => gs.map((g) => g.getAttribute('data-run')));
+    assert.deepEqual(groups, VARIANTS.map((v) => v.name));
+    for (const run of message.runs) {
+      const counts = await page.$$eval(`.compare-histogram rect.cmp-bar[data-run="${run.name}"]`, (rs) => rs.map((r) => Number(r.getAttribute('data-count'))));
+      assert.deepEqual(counts, expectedBins(run.selectivity!.layers[0].si, 20), `bins of ${run.name}`);
+    }
+    // Each run has its own colour, the same in the histogram, the curves and the table.
+    const fills = await page.$$eval('.compare-histogram g.cmp-run', (gs) => gs.map((g) => getComputedStyle(g.querySelector('rect.cmp-bar')!).fill));
+    assert.equal(new Set(fills).size, 3);
+    const strokes = await page.$$eval('.compare-curve-card path.series', (ps) => ps.map((p) => getComputedStyle(p).stroke));
+    assert.deepEqual(strokes, fills);
+    const legend = await page.$$eval('.compare-hist-card .legend .item', (items) => items.map((i) => i.textContent));
+    assert.deepEqual(legend, ['alpha+1 (epoch 3)', 'alpha-1 (epoch 3)', 'alpha-sched (epoch 2)']);
+    await screenshot(page, 'compare-dark.png');
+  });
+
+  it('the layer picker switches every run to that layer', async () => {
+    await page.evaluate(() => {
+      const s = document.querySelector('.compare-app .layer-select');
+      s.value = 'fc1';
+      s.dispatchEvent(new Event('change'));
+    });
+    await frame(page);
+    assert.match((await page.textContent('.compare-hist-card .chart-title')) ?? '', /fc1/);
+    for (const run of message.runs) {
+      const counts = await page.$$eval(`.compare-histogram rect.cmp-bar[data-run="${run.name}"]`, (rs) => rs.map((r) => Number(r.getAttribute('data-count'))));
+      assert.deepEqual(counts, expectedBins(run.selectivity!.layers[2].si, 20));
+    }
+    const means = await page.$$eval('.compare-histogram line.cmp-mean', (ls) => ls.length);
+    assert.equal(means, 3);
+    const posted = await page.evaluate(() => (globalThis as any).__posted);
+    assert.ok(posted.every((m: any) => m.type !== 'saveFile'));
+  });
+
+  it('draws one training curve per run and switches metric', async () => {
+    const paths = await page.$$eval('.compare-curve-card path.series', (ps) => ps.map((p) => p.getAttribute('d') ?? ''));
+    assert.equal(paths.length, 3);
+    // Test accuracy by epoch: 3, 3 and 2 points (M + L commands).
+    assert.deepEqual(paths.map((d) => (d.match(/[ML]/g) ?? []).length), [3, 3, 2]);
+    await page.evaluate(() => {
+      const s = document.querySelector('#compare-metric');
+      s.value = 'layer:fc1';
+      s.dispatchEvent(new Event('change'));
+    });
+    await frame(page);
+    assert.equal(await page.textContent('.compare-curve-card .chart-title'), 'Mean SI · fc1 by epoch');
+    assert.equal(await page.$$eval('.compare-curve-card path.series', (ps) => ps.length), 3);
+    const legend = await page.$$eval('.compare-curve-card .legend .item', (items) => items.map((i) => i.textContent));
+    assert.deepEqual(legend, VARIANTS.map((v) => v.name));
+  });
+
+  it('lists final metrics, one row per run, sortable; a run name opens it', async () => {
+    const rows = await page.$$eval('.compare-table tbody tr', (trs) =>
+      trs.map((tr) => ({
+        id: tr.getAttribute('data-run-id'),
+        alpha: tr.querySelector('[data-col="alpha"]')?.textContent,
+        seed: tr.querySelector('[data-col="seed"]')?.textContent,
+        acc: tr.querySelector('[data-col="testAcc"]')?.textContent,
+        best: tr.querySelector('[data-col="bestAcc"]')?.textContent,
+        si: tr.querySelector('[data-col="networkSI"]')?.textContent,
+        fc1: tr.querySelector('[data-col="layer:fc1"]')?.textContent,
+        epochs: tr.querySelector('[data-col="epochs"]')?.textContent,
+        backend: tr.querySelector('[data-col="backend"]')?.textContent,
+      })),
+    );
+    assert.equal(rows.length, 3);
+    assert.deepEqual(
+      rows.map((r) => [r.alpha, r.seed, r.acc, r.epochs, r.backend]),
+      [
+        ['1', '1', '89.0%', '3', 'wasm'],
+        ['-1', '2', '91.0%', '3', 'wasm'],
+        ['0*1 5*2 (→ 5)', '3', `${(message.runs[2].finalTestAcc * 100).toFixed(1)}%`, '2/3', 'wasm'],
+      ],
+    );
+    const [a] = message.runs;
+    assert.equal(rows[0].si, a.finalNetworkSI.toFixed(3));
+    assert.equal(rows[0].fc1, a.layerMeanSI.find((l) => l.layer === 'fc1')!.meanSI.toFixed(3));
+
+    await page.click('.compare-table button.sort[data-col="testAcc"]');
+    const sorted = await page.$$eval('.compare-table tbody tr', (trs) => trs.map((tr) => tr.getAttribute('data-run-id')));
+    assert.deepEqual(sorted, [message.runs[1].runId, message.runs[0].runId, message.runs[2].runId]);
+    assert.equal(await page.getAttribute('.compare-table th:has(button[data-col="testAcc"])', 'aria-sort'), 'descending');
+
+    await page.click(`.compare-table tr[data-run-id="${message.runs[2].runId}"] button.link`);
+    const posted = await page.evaluate(() => (globalThis as any).__posted);
+    assert.deepEqual(posted.at(-1), { type: 'openPanel', runId: message.runs[2].runId });
+    await screenshot(page, 'compare-fc1-sorted-dark.png');
+    await assertClean(page);
+    await page.close();
+  });
+
+  it('many runs (a sweep) draw as step outlines; light theme', async () => {
+    const many: CompareToWebview = {
+      type: 'compare',
+      runs: Array.from({ length: 8 }, (_, i) => ({
+        ...message.runs[i % 3],
+        runId: `r${i}`,
+        name: `run ${i}`,
+      })),
+    };
+    const p = await openCompare(browser, url, 'vscode-light');
+    await send(p, encodeForPage(many));
+    await frame(p);
+    assert.equal(await p.$$eval('.compare-histogram path.cmp-step', (ps) => ps.length), 8);
+    assert.equal(await p.$$eval('.compare-histogram rect.cmp-bar', (rs) => rs.length), 0);
+    assert.equal(await p.$$eval('.compare-curve-card path.series', (ps) => ps.length), 8);
+    assert.equal(await p.$$eval('.compare-table tbody tr', (trs) => trs.length), 8);
+    await screenshot(p, 'compare-8-runs-light.png');
+    await assertClean(p);
+    await p.close();
+  });
+});
