@@ -53,6 +53,8 @@ export async function saveCheckpoint(runDir: string, built: BuiltModel, optimize
       chunks.push(Float32Array.from(data));
       offset += data.length * 4;
     }
+    // getWeights() makes a fresh scalar for the iteration count; the momentum buffers are the optimizer's own.
+    tf.dispose(weights.map((w) => w.tensor).filter((t) => !(t instanceof tf.Variable)));
     const bytes = new Uint8Array(offset);
     let at = 0;
     for (const c of chunks) {

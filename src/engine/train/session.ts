@@ -173,9 +173,17 @@ async function runSession(runId: string, writer: RunWriter, config: ResolvedRunC
     throw err;
   } finally {
     built?.dispose();
-    optimizer?.dispose();
+    disposeOptimizer(optimizer);
     await writer.close();
   }
+}
+
+/** MomentumOptimizer.dispose() forgets the learning-rate scalar it inherits from SGD (tfjs-core 4.22). */
+function disposeOptimizer(optimizer: tf.MomentumOptimizer | undefined): void {
+  if (!optimizer) return;
+  optimizer.dispose();
+  const lr = (optimizer as unknown as { c?: tf.Tensor }).c;
+  if (lr && !lr.isDisposed) lr.dispose();
 }
 
 function makeSummary(runId: string, dir: string, runState: RunSummary['state'], state: TrainerState, started: number): RunSummary {
