@@ -316,3 +316,24 @@ describe('recorded run', () => {
     await page.close();
   });
 });
+
+describe('training curves', () => {
+  it('show every series value at the hovered epoch', async () => {
+    const events = loadFixture(FIXTURE);
+    const page = await openApp(browser, url, { surface: 'panel', width: 1200, height: 900 });
+    await send(page, { type: 'snapshot', surface: 'panel', runs: [] });
+    await sendEvents(page, events);
+    const box = (await page.$eval('.curves .chart-card:nth-child(2) svg', (s) => {
+      const r = s.getBoundingClientRect();
+      return { x: r.x, y: r.y, w: r.width, h: r.height };
+    })) as { x: number; y: number; w: number; h: number };
+    // Epoch 2 is in the middle of the accuracy chart's x axis.
+    await page.mouse.move(box.x + 42 + (box.w - 54) / 2, box.y + box.h / 2);
+    const text = await page.textContent('.curves .chart-card:nth-child(2) .chart-tooltip');
+    const m2 = events.find((e) => e.type === 'epoch' && e.metrics.epoch === 2).metrics;
+    assert.match(text ?? '', /epoch 2/);
+    assert.match(text ?? '', new RegExp(`test: ${Math.round(m2.testAcc * 100)}%`));
+    await screenshot(page, 'panel-curves-hover-dark.png');
+    await page.close();
+  });
+});

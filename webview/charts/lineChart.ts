@@ -1,5 +1,5 @@
 // Multi-series line chart over epochs (training curves, sparklines). SVG: few points, crisp text.
-import { axisBottom, axisLeft, extent, line, max, min, scaleLinear, select, type Selection } from 'd3';
+import { axisBottom, axisLeft, extent, line, max, min, pointer, scaleLinear, select, type Selection } from 'd3';
 import { observeWidth } from '../dom';
 
 export interface Series {
@@ -34,6 +34,8 @@ export class LineChart {
   private legend: HTMLElement | undefined;
   private width = 0;
   private series: Series[] = [];
+  private tooltip: HTMLElement | undefined;
+  private xScale = scaleLinear();
 
   constructor(container: HTMLElement, private readonly options: LineChartOptions) {
     this.root = document.createElement('div');
@@ -49,10 +51,66 @@ export class LineChart {
       this.legend.className = 'legend';
       this.root.appendChild(this.legend);
     }
+    if (options.axes !== false) {
+      this.tooltip = document.createElement('div');
+      this.tooltip.className = 'tooltip chart-tooltip';
+      this.tooltip.hidden = true;
+      this.root.appendChild(this.tooltip);
+      this.svg.on('mousemove', (e: MouseEvent) => this.hover(pointer(e, this.svg.node())[0]));
+      this.svg.on('mouseleave', () => this.hover(undefined));
+    }
     observeWidth(this.root, (w) => {
       this.width = w;
       this.draw();
     });
+  }
+
+  /** Crosshair at the nearest epoch with every series' value there. */
+  private hover(px: number | undefined): void {
+    const tip = this.tooltip!;
+    const xs = [...new Set(this.series.flatMap((s) => s.points.map((p) => p[0])))].sort((a, b) => a - b);
+    if (px === undefined || xs.length === 0) {
+      tip.hidden = true;
+      this.svg.selectAll('line.crosshair').remove();
+      return;
+    }
+    const target = this.xScale.invert(px);
+    const x = xs.reduce((best, v) => (Math.abs(v - target) < Math.abs(best - target) ? v : best), xs[0]);
+    const h = this.options.height;
+    this.svg
+      .selectAll<SVGLineElement, number>('line.crosshair')
+      .data([x])
+      .join('line')
+      .attr('class', 'crosshair')
+      .attr('x1', (v) => this.xScale(v))
+      .attr('x2', (v) => this.xScale(v))
+      .attr('y1', MARGIN.top)
+      .attr('y2', h - MARGIN.bottom);
+    const fmt = this.options.yFormat ?? ((v: number) => String(v));
+    const rows = this.series
+      .filter((s) => (s.width ?? 1.5) >= 1.5 || this.series.length <= (this.options.maxLegend ?? 8))
+      .map((s) => [s, s.points.find((p) => p[0] === x)?.[1]] as const)
+      .filter(([, v]) => v !== undefined && Number.isFinite(v));
+    tip.replaceChildren();
+    const head = document.createElement('div');
+    head.className = 'tip-head';
+    head.textContent = `epoch ${x}`;
+    tip.appendChild(head);
+    for (const [s, v] of rows) {
+      const row = document.createElement('div');
+      row.className = 'tip-row';
+      const sw = document.createElement('span');
+      sw.className = 'swatch';
+      sw.style.background = s.color;
+      const label = document.createElement('span');
+      label.textContent = `${s.name}: ${fmt(v!)}`;
+      row.append(sw, label);
+      tip.appendChild(row);
+    }
+    tip.hidden = false;
+    const left = this.xScale(x) + 10;
+    tip.style.left = `${Math.min(left, this.width - tip.offsetWidth - 2)}px`;
+    tip.style.top = `${MARGIN.top}px`;
   }
 
   update(series: Series[]): void {
@@ -80,6 +138,7 @@ export class LineChart {
       const hi = max(ys) ?? 1;
       yDomain = lo === hi ? [lo - 0.5, hi + 0.5] : [lo, hi];
     }
+    this.xScale = x;
     const y = scaleLinear().domain(yDomain).range([h - m.bottom, m.top]);
     if (!spark) y.nice(4);
 

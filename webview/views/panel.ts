@@ -31,9 +31,9 @@ export function createPanel(app: HTMLElement, store: Store): PanelView {
   const runPanel = el('vscode-tab-panel', { className: 'run-tab' });
   const sweepRoot = el('vscode-tab-panel', { className: 'sweep-tab', attrs: { id: 'sweep-root' } });
   tabs.append(
-    el('vscode-tab-header', { text: 'Run', attrs: { slot: 'header', id: 'tab-run' } }),
+    el('vscode-tab-header', { text: 'Run', attrs: { slot: 'header', 'data-tab': 'run' } }),
     runPanel,
-    el('vscode-tab-header', { text: 'Sweep', attrs: { slot: 'header', id: 'tab-sweep' } }),
+    el('vscode-tab-header', { text: 'Sweep', attrs: { slot: 'header', 'data-tab': 'sweep' } }),
     sweepRoot,
   );
   tabs.addEventListener('vsc-tabs-select', (e) => {

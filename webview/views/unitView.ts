@@ -253,6 +253,6 @@ function miniHistogram(label: string, counts: ArrayLike<number>, edges: Float32A
     .attr('text-anchor', (_t, i) => (i === 0 ? 'start' : 'end'))
     .text((t) => t);
   figure.insertBefore(caption, figure.firstChild);
-  figure.appendChild(el('div', { className: 'mini-n', text: `n = ${total}` }));
+  figure.appendChild(el('div', { className: 'mini-n', text: total > 0 ? `n = ${total}` : 'no samples recorded' }));
   return figure;
 }
