@@ -103,7 +103,8 @@ describe('Selectivity Lens in VS Code (code-server + Chromium)', { skip: skipRea
 
   before(async () => {
     writeWorkspace();
-    server = await startVsCodeServer(workspace, join(e2eRoot, 'vscode'));
+    // No start-up editor: it would open late and take focus from the files the test opens.
+    server = await startVsCodeServer(workspace, join(e2eRoot, 'vscode'), { 'workbench.startupEditor': 'none' });
     browser = await launchBrowser();
     page = await openWorkbench(browser, server.url);
   });

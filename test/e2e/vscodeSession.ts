@@ -1,7 +1,7 @@
 // Drives a real VS Code (code-server, started through `npm start`'s script with the packaged VSIX)
 // in headless Chromium. Everything waits on real conditions in the page; nothing sleeps blindly.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type FrameLocator, type Locator, type Page } from 'playwright-core';
 
@@ -29,9 +29,16 @@ export interface VsCodeServer {
  * Runs scripts/start.mjs (package VSIX, install it, serve the workspace) in its own process group so
  * that stop() ends code-server, its extension host and any engine processes together.
  */
-export async function startVsCodeServer(workspace: string, dataDir: string): Promise<VsCodeServer> {
+export async function startVsCodeServer(
+  workspace: string,
+  dataDir: string,
+  userSettings: Record<string, unknown> = {},
+): Promise<VsCodeServer> {
   mkdirSync(workspace, { recursive: true });
   rmSync(dataDir, { recursive: true, force: true });
+  // start.mjs keeps settings already there and adds its defaults under them.
+  mkdirSync(join(dataDir, 'user-data', 'User'), { recursive: true });
+  writeFileSync(join(dataDir, 'user-data', 'User', 'settings.json'), JSON.stringify(userSettings, null, 2));
   const child = spawn(
     process.execPath,
     [join(projectRoot, 'scripts', 'start.mjs'), '--skip-build', '--workspace', workspace, '--data-dir', dataDir],
@@ -164,7 +171,7 @@ export async function openFile(page: Page, fileName: string): Promise<void> {
   const row = page.locator('.quick-input-list .monaco-list-row', { hasText: fileName }).first();
   await row.waitFor({ timeout: 30_000 });
   await page.keyboard.press('Enter');
-  await page.locator(`.tabs-container .tab[aria-label*="${fileName}"]`).first().waitFor({ timeout: 30_000 });
+  await page.locator(`.tabs-container .tab.active[aria-label*="${fileName}"]`).first().waitFor({ timeout: 30_000 });
 }
 
 /**
