@@ -64,7 +64,9 @@ export function alphaColorScale(alphas: number[]): (alpha: number) => string {
   const m = Math.max(1e-9, ...alphas.map(Math.abs));
   const c = symlogConstant(alphas);
   const ramp = piecewise(interpolateLab, [ALPHA_COLORS.negative, ALPHA_COLORS.zero, ALPHA_COLORS.positive]);
-  const t = (a: number) => 0.5 + (0.5 * Math.sign(a) * Math.log1p(Math.min(m, Math.abs(a)) / c)) / Math.log1p(m / c);
+  // The square root lifts small |alpha| away from the grey middle so weak regularization still reads as a hue.
+  const t = (a: number) =>
+    0.5 + 0.5 * Math.sign(a) * Math.sqrt(Math.log1p(Math.min(m, Math.abs(a)) / c) / Math.log1p(m / c));
   return (a: number) => (a === 0 ? ALPHA_COLORS.zero : ramp(t(a)));
 }
 

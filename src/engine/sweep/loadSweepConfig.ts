@@ -32,7 +32,7 @@ export function readJsonc(file: string, what: string): unknown {
   if (errors.length > 0) {
     const e = errors[0];
     const line = text.slice(0, e.offset).split('\n').length;
-    throw new EngineError('CONFIG_INVALID', `${file}:${line}: ${printParseErrorCode(e.error)} in the ${what}.`, {
+    throw new EngineError('CONFIG_INVALID', `${file}:${line}: syntax error (${printParseErrorCode(e.error)}) in the ${what}.`, {
       file,
     });
   }
@@ -101,7 +101,7 @@ function sweepValidator(): ValidateFunction {
     // The base is checked on its own against the run schema (clearer messages than an anyOf).
     schema.properties.base = { type: ['string', 'object'] };
     delete schema.$id;
-    sweepValidate = new Ajv({ allErrors: false, strict: false }).compile(schema);
+    sweepValidate = new Ajv({ allErrors: false, strict: false, verbose: true }).compile(schema);
   }
   return sweepValidate;
 }
@@ -138,7 +138,7 @@ function fieldOf(e: ErrorObject): string[] {
 function describe(e: ErrorObject): string {
   switch (e.keyword) {
     case 'additionalProperties':
-      return 'is not a known field';
+      return `is not a known field (known: ${Object.keys((e.parentSchema as { properties?: object })?.properties ?? {}).filter((k) => k !== '$schema').join(', ')})`;
     case 'required':
       return 'is missing';
     case 'enum':
