@@ -332,8 +332,37 @@ describe('training curves', () => {
     const text = await page.textContent('.curves .chart-card:nth-child(2) .chart-tooltip');
     const m2 = events.find((e) => e.type === 'epoch' && e.metrics.epoch === 2).metrics;
     assert.match(text ?? '', /epoch 2/);
-    assert.match(text ?? '', new RegExp(`test: ${Math.round(m2.testAcc * 100)}%`));
+    assert.match(text ?? '', new RegExp(`test: ${(m2.testAcc * 100).toFixed(1)}%`));
     await screenshot(page, 'panel-curves-hover-dark.png');
+    await page.close();
+  });
+});
+
+describe('states', () => {
+  it('shows an engine error for the run and a whole-layer colour scale', async () => {
+    const events = loadFixture(FIXTURE);
+    const page = await openApp(browser, url, { surface: 'panel', width: 1000, height: 900 });
+    await send(page, { type: 'snapshot', surface: 'panel', runs: [] });
+    const cut = events.findIndex((e) => e.type === 'selectivity' && e.epoch === 1) + 1;
+    await sendEvents(page, events.slice(0, cut));
+    await sendEvents(page, [
+      { v: 1, type: 'error', runId: events[1].runId, code: 'OUT_OF_MEMORY', message: 'Out of memory at batch 12: lower train.batchSize.' },
+    ]);
+    assert.equal(await page.textContent('.state-badge'), 'failed');
+    assert.equal(await page.textContent('.run-error'), 'Out of memory at batch 12: lower train.batchSize.');
+    assert.equal(await page.getAttribute('.run-error', 'role'), 'alert');
+    assert.equal(await page.isVisible('.stop'), false);
+
+    assert.match((await page.textContent('.legend-text')) ?? '', /own max/);
+    await page.evaluate(() => {
+      const select = document.querySelector('#norm-select');
+      select.value = 'global';
+      select.dispatchEvent(new Event('change'));
+    });
+    await frame(page);
+    assert.match((await page.textContent('.legend-text')) ?? '', /mean activation/);
+    await screenshot(page, 'panel-failed-global-scale-dark.png');
+    await assertClean(page);
     await page.close();
   });
 });

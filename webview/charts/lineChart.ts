@@ -20,7 +20,10 @@ export interface LineChartOptions {
   /** Fixed y range; otherwise fit to data (always including `yInclude`). */
   yDomain?: [number, number];
   yInclude?: number[];
+  /** Value format of the hover tooltip. */
   yFormat?: (y: number) => string;
+  /** Axis ticks as percentages. */
+  yPercent?: boolean;
   /** Legend entries beyond this many are summarised (per-layer lines of deep networks). */
   maxLegend?: number;
 }
@@ -143,7 +146,6 @@ export class LineChart {
     if (!spark) y.nice(4);
 
     if (!spark) {
-      const fmt = this.options.yFormat;
       this.svg
         .selectAll<SVGGElement, null>('g.y-axis')
         .data([null])
@@ -155,7 +157,8 @@ export class LineChart {
             .ticks(4)
             .tickSizeOuter(0)
             .tickSize(-(width - m.left - m.right))
-            .tickFormat((v) => (fmt ? fmt(+v) : String(+v))),
+            // d3 picks the precision from the tick step, so small ranges never repeat a label.
+            .tickFormat(y.tickFormat(4, this.options.yPercent ? '%' : undefined)),
         );
       const xTicks = Math.max(2, Math.min(8, Math.floor((width - m.left) / 50)));
       this.svg

@@ -107,7 +107,13 @@ export class SIHistogram {
       .join('g')
       .attr('class', 'axis y-axis')
       .attr('transform', `translate(${MARGIN.left},0)`)
-      .call(axisLeft(y).ticks(4, 'd').tickSizeOuter(0).tickSize(-(width - MARGIN.left - MARGIN.right)));
+      .call(
+        axisLeft(y)
+          // Counts are whole numbers: no more ticks than the top count.
+          .ticks(Math.min(4, y.domain()[1]), 'd')
+          .tickSizeOuter(0)
+          .tickSize(-(width - MARGIN.left - MARGIN.right)),
+      );
     this.svg
       .selectAll<SVGGElement, null>('g.x-axis')
       .data([null])

@@ -25,7 +25,8 @@ export class Curves {
     this.acc = new LineChart(card('Accuracy'), {
       height: 150,
       ariaLabel: 'Train and test accuracy over epochs',
-      yFormat: (v) => `${Math.round(v * 100)}%`,
+      yFormat: (v) => `${(v * 100).toFixed(1)}%`,
+      yPercent: true,
     });
     this.si = new LineChart(card('Selectivity'), {
       height: 150,
