@@ -4,6 +4,8 @@ import * as vscode from 'vscode';
 import { registerCommands } from './commands';
 import { CONFIG_SELECTOR, ConfigCodeLensProvider, ConfigDiagnostics } from './configEditor';
 import { LivePanelManager } from './livePanel';
+import { ComparePanelManager } from './comparePanel';
+import { registerCompareCommand } from './compareCommand';
 import { LIVE_VIEW_ID, LiveSidebarProvider } from './liveSidebar';
 import { RunController } from './runController';
 import { RUNS_VIEW_ID, RunsTreeProvider } from './runsTree';
@@ -25,12 +27,16 @@ export function activate(context: vscode.ExtensionContext): void {
   runs.otherMessageHandler = (m) => sweeps.handleWebviewMessage(m);
 
   const tree = new RunsTreeProvider(runs);
-  const treeView = vscode.window.createTreeView(RUNS_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
+  const treeView = vscode.window.createTreeView(RUNS_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
   context.subscriptions.push(tree, treeView);
 
   const panel = new LivePanelManager(context.extensionUri, runs);
   context.subscriptions.push(panel);
   runs.openPanelHandler = (runId) => panel.show(runId);
+  // Engineer 9: "Compare Runs" panel and command (runs multi-selected in the tree, a sweep group, or picked).
+  const compare = new ComparePanelManager(context.extensionUri, runs, log);
+  context.subscriptions.push(compare);
+  registerCompareCommand({ context, controller: runs, treeView, panel: compare });
   runs.stopHandler = (runId) => (sweeps.ownsRun(runId) ? sweeps.stopRun(runId) : runs.stop(runId));
 
   context.subscriptions.push(

@@ -1,0 +1,172 @@
+// The "Compare runs" editor panel (engineer 9): one panel, reused; it shows the runs last asked for. The host
+// reads their folders (compareRuns.ts) when the page says 'ready' and again when a compared run finishes an
+// epoch or an analysis, so a running run's curves grow. Restored after a reload from the page's state (runIds).
+import * as vscode from 'vscode';
+import { COMPARE_VIEW_TYPE, isSaveFileRequest, type CompareToWebview } from '../protocol/compare';
+import { isTerminal } from '../protocol/runView';
+import { readCompareRuns, type CompareSource } from './compareRuns';
+import type { RunController } from './runController';
+import { saveExportedFile } from './saveExport';
+import { userMessage } from './userMessage';
+import { webviewOptions } from './webviewSetup';
+import { renderWebviewHtml, type Surface } from './webviewHtml';
+
+/** Seconds between re-reads while a compared run is still producing epochs. */
+const LIVE_REFRESH_MS = 3000;
+
+export class ComparePanelManager implements vscode.Disposable {
+  private panel: vscode.WebviewPanel | undefined;
+  private runIds: string[] = [];
+  private ready = false;
+  private refreshTimer: NodeJS.Timeout | undefined;
+  /** metrics/analyses count per compared run at the last read: a re-read only when they grow. */
+  private seen = new Map<string, string>();
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly controller: RunController,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.disposables.push(
+      vscode.window.registerWebviewPanelSerializer(COMPARE_VIEW_TYPE, {
+        deserializeWebviewPanel: async (panel, state: unknown) => {
+          const ids = (state as { runIds?: unknown } | undefined)?.runIds;
+          this.runIds = Array.isArray(ids) ? ids.filter((x): x is string => typeof x === 'string') : [];
+          this.adopt(panel);
+        },
+      }),
+    );
+    const unsubscribe = controller.store.onDidChange((runId) => {
+      if (this.panel && this.runIds.includes(runId)) this.refreshSoon();
+    });
+    this.disposables.push({ dispose: unsubscribe });
+  }
+
+  get isOpen(): boolean {
+    return this.panel !== undefined;
+  }
+
+  get comparedRunIds(): readonly string[] {
+    return this.runIds;
+  }
+
+  async show(runIds: string[]): Promise<void> {
+    this.runIds = [...new Set(runIds)];
+    // Runs only listed in the tree so far are read from disk now (their folders are known).
+    await Promise.all(this.runIds.map((id) => this.controller.ensureLoaded(id).catch(() => undefined)));
+    if (this.panel) {
+      this.panel.title = this.title();
+      this.panel.reveal(undefined, false);
+      this.send();
+      return;
+    }
+    const panel = vscode.window.createWebviewPanel(COMPARE_VIEW_TYPE, this.title(), vscode.ViewColumn.Active, {
+      ...webviewOptions(this.extensionUri),
+      retainContextWhenHidden: false,
+    });
+    this.adopt(panel);
+  }
+
+  private title(): string {
+    return `Compare ${this.runIds.length} run${this.runIds.length === 1 ? '' : 's'}`;
+  }
+
+  private adopt(panel: vscode.WebviewPanel): void {
+    this.panel?.dispose();
+    this.panel = panel;
+    this.ready = false;
+    panel.title = this.title();
+    panel.webview.options = webviewOptions(this.extensionUri);
+    panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'selectivity.svg');
+    panel.webview.html = renderWebviewHtml({
+      cspSource: panel.webview.cspSource,
+      scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview.js')).toString(),
+      styleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview.css')).toString(),
+      surface: 'compare' as Surface,
+      title: 'Selectivity Lens: Compare Runs',
+    });
+    const sub = panel.webview.onDidReceiveMessage((m: unknown) => {
+      void this.receive(m).catch((err) => {
+        this.log.error(`Compare panel: ${err instanceof Error && err.stack ? err.stack : userMessage(err)}`);
+        void vscode.window.showErrorMessage(`Selectivity Lens: ${userMessage(err)}`);
+      });
+    });
+    panel.onDidChangeViewState((e) => {
+      // A hidden panel loses its page; it says 'ready' again when shown.
+      if (!e.webviewPanel.visible) this.ready = false;
+    });
+    panel.onDidDispose(() => {
+      sub.dispose();
+      if (this.panel === panel) {
+        this.panel = undefined;
+        this.ready = false;
+        if (this.refreshTimer) clearTimeout(this.refreshTimer);
+        this.refreshTimer = undefined;
+      }
+    });
+  }
+
+  private async receive(m: unknown): Promise<void> {
+    if (typeof m !== 'object' || m === null) return;
+    const type = (m as { type?: unknown }).type;
+    if (type === 'ready') {
+      this.ready = true;
+      this.send();
+    } else if (isSaveFileRequest(m)) {
+      await saveExportedFile(m);
+    } else if (type === 'openPanel') {
+      const runId = (m as { runId?: unknown }).runId;
+      if (typeof runId === 'string') await vscode.commands.executeCommand('selectivityLens.openPanel', runId);
+    } else if (type === 'log') {
+      this.log.info(`[webview:compare] ${String((m as { message?: unknown }).message)}`);
+    }
+  }
+
+  /** Where each compared run lives; runs without a folder become problems. */
+  private sources(): { sources: CompareSource[]; missing: string[] } {
+    const sources: CompareSource[] = [];
+    const missing: string[] = [];
+    for (const runId of this.runIds) {
+      const dir = this.controller.location(runId)?.dir;
+      if (dir) sources.push({ runId, dir });
+      else missing.push(`${runId}: this run has no folder on disk (yet).`);
+    }
+    return { sources, missing };
+  }
+
+  private fingerprint(runId: string): string {
+    const s = this.controller.store.get(runId);
+    return s ? `${s.state}/${s.metrics.length}/${s.selectivity.length}` : '';
+  }
+
+  private send(): void {
+    if (!this.panel || !this.ready) return;
+    const { sources, missing } = this.sources();
+    const data = readCompareRuns(sources);
+    for (const id of this.runIds) this.seen.set(id, this.fingerprint(id));
+    const message: CompareToWebview = { type: 'compare', runs: data.runs, problems: [...missing, ...data.problems] };
+    void this.panel.webview.postMessage(message);
+  }
+
+  private refreshSoon(): void {
+    if (this.refreshTimer) return;
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = undefined;
+      const changed = this.runIds.some((id) => this.seen.get(id) !== this.fingerprint(id));
+      if (changed) this.send();
+      // Keep watching while any compared run is still going.
+      const live = this.runIds.some((id) => {
+        const s = this.controller.store.get(id);
+        return s !== undefined && !isTerminal(s.state);
+      });
+      if (live && changed) this.refreshSoon();
+    }, LIVE_REFRESH_MS);
+  }
+
+  dispose(): void {
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    this.panel?.dispose();
+    for (const d of this.disposables) d.dispose();
+  }
+}
