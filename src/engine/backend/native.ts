@@ -39,7 +39,7 @@ export function loadNativeBinding(pkg: string, dirs: string[]): string {
     } catch (e) {
       // Found but failed to load (missing libtensorflow, ABI mismatch): that reason is the useful one.
       const msg = e instanceof Error ? e.message.split('\n')[0] : String(e);
-      throw new Error(`${pkg} at ${resolved} failed to load: ${msg}`);
+      throw new Error(`${pkg} at ${resolved} failed to load: ${msg}`, { cause: e });
     }
   }
   throw new Error(`${pkg} is not installed (${reasons.join(', ')})`);
