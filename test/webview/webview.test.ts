@@ -68,6 +68,13 @@ describe('sidebar', () => {
     assert.deepEqual(counts, expectedBins(typed(conv1.si), 20));
     await screenshot(page, 'sidebar-running-dark.png');
 
+    // The next analysis arrives: the histogram follows it live.
+    const next = events.find((e) => e.type === 'selectivity' && e.epoch === 3);
+    await sendEvents(page, [next]);
+    const live = await page.$$eval('.si-histogram rect.bar', (rs) => rs.map((r) => Number(r.getAttribute('data-count'))));
+    assert.deepEqual(live, expectedBins(typed(next.layers[0].si), 20));
+    assert.match((await page.getAttribute('.si-histogram svg', 'aria-label')) ?? '', /epoch 3$/);
+
     await page.click('.open-panel');
     const posted = await page.evaluate(() => (globalThis as any).__posted);
     assert.deepEqual(posted.at(-1), { type: 'openPanel', runId: events[1].runId });
