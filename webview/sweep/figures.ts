@@ -351,6 +351,8 @@ function accuracyVsSI(group: ReportGroup, theme: FigureTheme, title: string): { 
 export function figureSvgs(data: SweepReportData, theme: FigureTheme = {}): FigureSvg[] {
   const out: FigureSvg[] = [];
   data.groups.forEach((g, gi) => {
+    // A group whose runs all failed has nothing to draw; its runs still show in the tables.
+    if (data.groups.length > 1 && !g.runs.some((r) => r.status === 'completed')) return;
     const suffix = data.groups.length > 1 ? `--${gi}` : '';
     const on = g.label ? ` (${g.label})` : '';
     const acc = metricVsAlpha(

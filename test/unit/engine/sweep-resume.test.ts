@@ -165,4 +165,65 @@ test('failed runs stay failed until --retry-failed', { timeout: 240_000 }, async
   assert.equal(index.runs[1].attempts, 2);
   assert.equal(index.runs[1].status, 'failed');
   assert.equal(index.runs[0].attempts, 1);
+
+  // `report` on a sweep with a failed run: one line naming the HTML, the failed run listed but not plotted.
+  const out = path.join(dir, 'rep');
+  const report = spawn(process.execPath, ['-e', CLI, '--', 'report', sweepDir, '--out', out, '--no-png'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  report.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
+  assert.equal(await new Promise((r) => report.on('exit', r)), 0);
+  assert.match(stdout, new RegExp(`^${path.join(out, 'index.html').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\n4 SVG, 0 PNG, 3 CSV, 1 TensorBoard runs`));
+  const html = readFileSync(path.join(out, 'index.html'), 'utf8');
+  assert.match(html, /alpha=0_seed=0_format=idx/);
+  const missing = spawn(process.execPath, ['-e', CLI, '--', 'report', path.join(dir, 'nope')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  missing.stderr!.on('data', (c: Buffer) => (err += c.toString()));
+  assert.equal(await new Promise((r) => missing.on('exit', r)), 2);
+  assert.match(err, /^selectivity-lens: .*nope is not a sweep folder \(no sweep.json\)\.\n$/);
+});
+
+test('sweep process (what the extension host forks): stopSweep stops gracefully, startSweep resumes', { timeout: 240_000 }, async () => {
+  const { fork } = await import('node:child_process');
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'sweep-process-'));
+  const file = path.join(dir, 'one.selectivity.json');
+  writeFileSync(file, JSON.stringify({ kind: 'sweep', base: { ...tinyBase, train: { ...tinyBase.train, epochs: 2, maxBatchesPerEpoch: 4 } }, alphas: [-1], seeds: [0] }));
+  const drive = (onEvent: (e: SweepProcessEvent, send: (m: unknown) => void) => void) =>
+    new Promise<SweepProcessEvent[]>((resolve) => {
+      const child = fork(path.join(root, 'out', 'src', 'engine', 'sweep', 'sweepProcess.js'), [], { serialization: 'advanced', stdio: 'ignore' });
+      const events: SweepProcessEvent[] = [];
+      child.on('message', (e: SweepProcessEvent) => {
+        events.push(e);
+        if (e.type === 'hello') child.send({ v: 1, type: 'startSweep', configPath: file, report: false });
+        onEvent(e, (m) => child.send(m as never));
+      });
+      child.on('exit', () => resolve(events));
+    });
+
+  let stopSent = false;
+  const first = await drive((e, send) => {
+    if (e.type === 'progress' && !stopSent) {
+      stopSent = true;
+      send({ v: 1, type: 'stopSweep' });
+    }
+  });
+  const types = first.map((e) => e.type);
+  assert.equal(types[0], 'hello');
+  assert.ok(types.indexOf('sweepStarted') < types.indexOf('runStarted'));
+  const finished = first.find((e) => e.type === 'sweepFinished');
+  assert.ok(finished && finished.type === 'sweepFinished');
+  assert.equal(finished.state, 'stopped');
+  assert.equal(finished.counts.stopped, 1);
+  const states = first.filter((e) => e.type === 'sweepRunState').map((e) => (e.type === 'sweepRunState' ? e.run.status : ''));
+  assert.deepEqual(states, ['running', 'stopped']);
+  // Run events are relayed with their runId, typed arrays intact.
+  const sel = first.find((e) => e.type === 'selectivity');
+  if (sel && sel.type === 'selectivity') assert.ok(sel.layers[0].si instanceof Float32Array);
+
+  const second = await drive(() => undefined);
+  const done = second.find((e) => e.type === 'sweepFinished');
+  assert.ok(done && done.type === 'sweepFinished');
+  assert.equal(done.state, 'completed');
+  const index = readIndex(path.join(dir, 'runs', 'one'));
+  assert.equal(index.runs[0].status, 'completed');
+  assert.equal(index.runs[0].attempts, 2);
 });
