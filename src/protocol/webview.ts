@@ -1,6 +1,7 @@
 // Messages between the extension host and the webview app.
 import type { EngineEvent, RunMeta, EpochMetrics, RunState, RunSummary } from './events';
 import type { LayerClassHistograms, LayerSelectivity } from './selectivity';
+import type { CompareRequest, CompareToWebview, SaveFileRequest } from './compare';
 
 export type ThemeKind = 'light' | 'dark' | 'high-contrast' | 'high-contrast-light';
 
@@ -23,11 +24,16 @@ export interface RunViewState {
 export type HostToWebview =
   | { type: 'snapshot'; surface: 'sidebar' | 'panel'; runs: RunViewState[]; activeRunId?: string }
   | { type: 'event'; event: EngineEvent }
-  | { type: 'setActiveRun'; runId: string };
+  | { type: 'setActiveRun'; runId: string }
+  /** Engineer 9: the compare panel's data (src/protocol/compare.ts). */
+  | CompareToWebview;
 
 export type WebviewToHost =
   | { type: 'ready' }
   | { type: 'openPanel'; runId?: string }
   | { type: 'selectRun'; runId: string }
   | { type: 'stopRun'; runId: string }
-  | { type: 'log'; message: string };
+  | { type: 'log'; message: string }
+  /** Engineer 9: export a chart (any webview) / open the compare panel on these runs (src/protocol/compare.ts). */
+  | SaveFileRequest
+  | CompareRequest;
