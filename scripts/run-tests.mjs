@@ -1,19 +1,16 @@
-// Runs the compiled node:test files of the given areas (out/test/<area>/**/*.test.js) and prints the
-// runner's summary. Node 20's `node --test` does not expand globs, so the files are listed here.
-// Usage: node scripts/run-tests.mjs [--concurrency N] <area> [<area> ...]
+// Runs the compiled node:test files (out/test/<area>/**/*.test.js) stage by stage and prints the runner's
+// summary for each. Node 20's `node --test` does not expand globs, so the files are listed here.
+// Every stage runs even when an earlier one failed (so one report shows everything); the exit code
+// is non-zero when any stage failed.
+// Usage: node scripts/run-tests.mjs <stage> [<stage> ...]   where a stage is areas joined by commas,
+//        e.g. `unit,webview e2e` runs unit + webview together, then the end-to-end tests.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-const args = process.argv.slice(2);
-let concurrency = 2;
-const areas = [];
-for (let i = 0; i < args.length; i++) {
-  if (args[i] === '--concurrency') concurrency = Number(args[++i]);
-  else areas.push(args[i]);
-}
-if (areas.length === 0) {
-  console.error('usage: node scripts/run-tests.mjs [--concurrency N] <area> [<area> ...]  (areas: unit, webview, e2e)');
+const stages = process.argv.slice(2).map((arg) => arg.split(',').filter(Boolean));
+if (stages.length === 0) {
+  console.error('usage: node scripts/run-tests.mjs <area>[,<area>...] ...   (areas: unit, webview, e2e)');
   process.exit(2);
 }
 
@@ -28,17 +25,25 @@ function testFiles(dir) {
   return found;
 }
 
-const files = areas.flatMap((area) => {
-  const inArea = testFiles(join('out', 'test', area));
-  if (inArea.length === 0) console.log(`tests: no compiled tests in out/test/${area} (run the build first)`);
-  return inArea;
-});
-if (files.length === 0) process.exit(0);
-
-console.log(`tests: ${areas.join(' + ')}: ${files.length} file(s)`);
-const result = spawnSync(
-  process.execPath,
-  ['--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files],
-  { stdio: 'inherit' },
-);
-process.exit(result.status ?? 1);
+const results = [];
+for (const areas of stages) {
+  const label = areas.join(' + ');
+  const files = areas.flatMap((area) => testFiles(join('out', 'test', area)));
+  if (files.length === 0) {
+    console.log(`\ntests: ${label}: no compiled tests under out/test/ (build first)`);
+    results.push(`${label}: none`);
+    continue;
+  }
+  console.log(`\ntests: ${label}: ${files.length} file(s)`);
+  // End-to-end tests share one VS Code and one CPU budget: one file at a time.
+  const concurrency = areas.includes('e2e') ? 1 : 2;
+  const run = spawnSync(
+    process.execPath,
+    ['--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files],
+    { stdio: 'inherit' },
+  );
+  const ok = run.status === 0;
+  results.push(`${label}: ${ok ? 'passed' : 'FAILED'}`);
+  if (!ok) process.exitCode = 1;
+}
+console.log(`\ntests summary: ${results.join('; ')}`);
