@@ -61,6 +61,7 @@ export function registerCommands(deps: CommandDeps): void {
 
   register(COMMANDS.newRunConfig, () => newRunConfig(deps));
   register(COMMANDS.startRun, async (arg?: vscode.Uri) => {
+    controller.requireTrust('Starting a run');
     const uri = await pickConfig(arg, 'run');
     if (!uri) return;
     const runId = await controller.startRun(uri);
@@ -73,6 +74,7 @@ export function registerCommands(deps: CommandDeps): void {
     else controller.stop(runId);
   });
   register(COMMANDS.resumeRun, async (arg?: RunArg) => {
+    controller.requireTrust('Resuming a run');
     const runId = runIdOf(arg) ?? (await pickRun(deps, (s) => s === 'stopped' || s === 'failed', 'Resume which run?'));
     if (!runId) return;
     await controller.resume(runId);
@@ -81,10 +83,14 @@ export function registerCommands(deps: CommandDeps): void {
   register(COMMANDS.openPanel, async (arg?: RunArg) => {
     await deps.panel.show(runIdOf(arg) ?? controller.activeRunId ?? controller.store.all()[0]?.runId);
   });
-  register(COMMANDS.analyseModel, (arg?: RunArg) => analyseModel(deps, arg));
+  register(COMMANDS.analyseModel, (arg?: RunArg) => {
+    controller.requireTrust('Analysing a model');
+    return analyseModel(deps, arg);
+  });
   register(COMMANDS.showEngineLog, () => log.show(false));
   register(COMMANDS.installNativeBackend, () => installNative(deps));
   register(COMMANDS.startSweep, async (arg?: vscode.Uri) => {
+    controller.requireTrust('Starting a sweep');
     const uri = await pickConfig(arg, 'sweep');
     if (uri) await deps.sweeps.start(uri);
   });
@@ -164,7 +170,10 @@ async function pickConfig(arg: vscode.Uri | undefined, want: 'run' | 'sweep'): P
   }
   if (files.length === 1) return files[0];
   const pick = await vscode.window.showQuickPick(
-    files.map((f) => ({ label: path.basename(f.fsPath), description: vscode.workspace.asRelativePath(f), uri: f })),
+    files.map((f) => {
+      const dir = path.dirname(vscode.workspace.asRelativePath(f));
+      return { label: path.basename(f.fsPath), description: dir === '.' ? '' : dir, uri: f };
+    }),
     { placeHolder: want === 'sweep' ? 'Which sweep config?' : 'Which run config?' },
   );
   return pick?.uri;

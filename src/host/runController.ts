@@ -21,6 +21,8 @@ import { progressText } from './runText';
 import { readSettings, resolveRunsFolder } from './settings';
 import { UserError, userMessage } from './userMessage';
 import type { Surface } from './webviewHtml';
+import { COMPARE_COMMAND } from '../protocol/compare';
+import { saveExportedFile } from './saveExport';
 
 const EXTRA_FOLDERS_KEY = 'selectivityLens.extraRunFolders';
 
@@ -203,7 +205,7 @@ export class RunController implements vscode.Disposable {
 
   // ---- starting and stopping ----
 
-  private requireTrust(what: string): void {
+  requireTrust(what: string): void {
     if (!vscode.workspace.isTrusted) {
       void vscode.window
         .showWarningMessage(`Selectivity Lens: ${what} needs a trusted workspace (it runs the training engine on files named in this workspace).`, 'Manage Workspace Trust')
@@ -296,7 +298,7 @@ export class RunController implements vscode.Disposable {
     } else if (what === 'stopping') {
       this.store.setState(runId, 'stopping');
       void vscode.window.showInformationMessage(
-        `Selectivity Lens: stopping "${runId}" after the current batch (it saves a checkpoint). Stop again to end it at once.`,
+        `Selectivity Lens: stopping "${this.store.get(runId)?.meta?.name ?? runId}" after the current batch (it saves a checkpoint). Stop again to end it at once.`,
       );
     }
   }
@@ -414,6 +416,14 @@ export class RunController implements vscode.Disposable {
         }
       }
     }
+    // The views open on the newest run, with its per-unit arrays loaded.
+    if (!this.activeRun || !this.store.has(this.activeRun)) {
+      const newest = this.store.all().sort((a, b) => (b.meta?.startedAt ?? '').localeCompare(a.meta?.startedAt ?? ''))[0];
+      if (newest) {
+        await this.ensureLoaded(newest.runId);
+        this.setActiveRun(newest.runId);
+      }
+    }
     // Runs whose folders were deleted outside VS Code disappear, unless they are live.
     for (const s of this.store.all()) {
       if (!seen.has(s.runId) && !this.manager.isBusy(s.runId) && !this.streaming.has(s.runId) && isTerminal(s.state)) {
@@ -453,15 +463,25 @@ export class RunController implements vscode.Disposable {
       case 'openPanel':
         await this.openPanelHandler(message.runId ?? from.runId ?? this.activeRun);
         break;
-      case 'selectRun':
+      case 'selectRun': {
+        const before = this.store.get(message.runId);
         await this.ensureLoaded(message.runId);
-        if (from.surface === 'panel') this.hub.sendSnapshot(from);
+        // Arrays just read from disk reach the webview with a fresh snapshot.
+        if (this.store.get(message.runId) !== before) this.hub.sendSnapshot(from);
         break;
+      }
       case 'stopRun':
         await this.stopHandler(message.runId);
         break;
       case 'log':
         this.log.info(`[webview:${from.surface}] ${message.message}`);
+        break;
+      // Engineer 9: chart export (save dialog) and "compare these runs" from the sweep tab.
+      case 'saveFile':
+        await saveExportedFile(message);
+        break;
+      case 'compareRuns':
+        await vscode.commands.executeCommand(COMPARE_COMMAND, message.runIds);
         break;
       default:
         await this.otherMessageHandler(message as { type: string });

@@ -1,7 +1,7 @@
 // The host's copy of every run's RunViewState: fed by engine events (live runs) and by run folders on disk
 // (past runs), read by the Runs tree, the status bar and the webviews' 'snapshot'. Plain Node: no vscode.
 import type { EngineEvent, RunState, RunSummary } from '../protocol/events';
-import { applyEvent, createRunViewState, eventRunId, latestMetrics, latestSelectivity } from '../protocol/runView';
+import { applyEvent, createRunViewState, eventRunId, isTerminal, latestMetrics, latestSelectivity } from '../protocol/runView';
 import type { RunViewState } from '../protocol/webview';
 
 /**
@@ -47,20 +47,22 @@ export interface RunFacts {
 }
 
 export function runFacts(s: RunViewState): RunFacts {
-  const last = s.metrics[s.metrics.length - 1];
+  const last = latestMetrics(s);
   const lastSI = [...s.selectivity].reverse().find((x) => Number.isFinite(x.networkSI));
   const siFromMetrics = [...s.metrics].reverse().find((m) => Number.isFinite(m.networkSI))?.networkSI;
+  // A finished run's last progress event is stale (a stop ends mid-epoch): its finished epochs count.
+  const progress = isTerminal(s.state) ? undefined : s.progress;
   return {
     runId: s.runId,
     state: s.state,
     name: s.meta?.name ?? s.runId,
     alpha: last?.alpha,
-    epoch: s.progress?.epoch ?? last?.epoch ?? s.summary?.epochsDone,
-    epochs: s.progress?.epochs ?? s.meta?.epochs,
+    epoch: progress?.epoch ?? last?.epoch ?? s.summary?.epochsDone,
+    epochs: progress?.epochs ?? s.meta?.epochs,
     testAcc: last?.testAcc ?? finiteOrUndefined(s.summary?.finalTestAcc),
     networkSI: lastSI?.networkSI ?? siFromMetrics ?? finiteOrUndefined(s.summary?.finalNetworkSI),
-    imgPerSec: s.progress?.imgPerSec,
-    etaSec: s.progress?.etaSec,
+    imgPerSec: progress?.imgPerSec,
+    etaSec: progress?.etaSec,
     error: s.error ?? s.summary?.error,
   };
 }

@@ -33,6 +33,7 @@ test('a synthesized summary (crash) is filled from what the run reported', () =>
   store.apply({ v: 1, type: 'runStarted', runId: 'r1', meta, config: {} as never });
   store.apply({ v: 1, type: 'epoch', runId: 'r1', metrics: metrics(1, 0.8, 0.1) });
   store.apply({ v: 1, type: 'epoch', runId: 'r1', metrics: metrics(2, 0.85, 0.12) });
+  store.apply({ v: 1, type: 'progress', runId: 'r1', epoch: 3, epochs: 10, batch: 5, batches: 100, imgPerSec: 1, etaSec: 1, loss: 1 });
   store.apply({ v: 1, type: 'error', runId: 'r1', code: 'INTERNAL', message: 'The engine stopped unexpectedly.' });
   store.apply({
     v: 1, type: 'runFinished', runId: 'r1',
@@ -44,6 +45,7 @@ test('a synthesized summary (crash) is filled from what the run reported', () =>
   assert.equal(s.summary?.finalTestAcc, 0.85);
   assert.equal(s.summary?.bestTestAcc, 0.85);
   assert.equal(runFacts(s).error, 'The engine stopped unexpectedly.');
+  assert.equal(runDescription(s), 'α=-1 · ep 2/10 · acc 85.0% · SI 0.120');
 });
 
 test('events without a run and runs read from disk', () => {
