@@ -1,6 +1,6 @@
 // Reads a sweep folder into report data: every run's final metrics (summary.json, falling back to the last
 // line of metrics.jsonl) and per-layer SI, grouped and summarised by buildReportData.
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { RunConfig } from '../../protocol/config';
 import type { EpochMetrics, RunSummary } from '../../protocol/events';
@@ -8,6 +8,7 @@ import { RUN_FILES } from '../../protocol/runStore';
 import { SWEEP_FILES, type ReportRun, type SweepIndex, type SweepReportData } from '../../protocol/sweep';
 import { buildReportData } from '../../protocol/sweepStats';
 import { EngineError } from '../errors';
+import { readMetrics } from '../runStore';
 import { readRunSummary, readSweepIndex } from '../sweep/sweepFolder';
 
 export interface CollectedRun extends ReportRun {
@@ -20,21 +21,6 @@ export interface CollectedSweep {
   index: SweepIndex;
   runs: CollectedRun[];
   data: SweepReportData;
-}
-
-export function readMetrics(runDir: string): EpochMetrics[] {
-  const file = path.join(runDir, RUN_FILES.metrics);
-  if (!existsSync(file)) return [];
-  const out: EpochMetrics[] = [];
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    if (line.trim() === '') continue;
-    try {
-      out.push(JSON.parse(line) as EpochMetrics);
-    } catch {
-      /* a torn last line from a killed run */
-    }
-  }
-  return out;
 }
 
 function readJson<T>(file: string): T | undefined {
