@@ -6,41 +6,17 @@ import type { Server } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { readCompareRuns } from '../../src/host/compareRuns';
-import { renderWebviewHtml, type Surface } from '../../src/host/webviewHtml';
 import type { CompareToWebview } from '../../src/protocol/compare';
-import { encodeForPage, VARIANTS, writeRunFolders } from './compareRunFolders';
+import { comparePage, encodeForPage, openCompare, VARIANTS, writeRunFolders } from './compareRunFolders';
 import { ensureBundle, frame, launchBrowser, screenshot, send, startServer } from './harness';
 
 declare const document: any;
 declare function getComputedStyle(e: unknown): any;
 
-const NONCE = 'compareTestNonce';
 let browser: Browser;
 let server: Server;
 let url: string;
 let message: CompareToWebview;
-
-/** The page the host serves for the compare panel, with VS Code's theme variables and API stood in. */
-export function comparePage(base: string): string {
-  const html = renderWebviewHtml({
-    cspSource: base,
-    scriptUri: `${base}/dist/webview.js`,
-    styleUri: `${base}/dist/webview.css`,
-    surface: 'compare' as Surface,
-    nonce: NONCE,
-  });
-  return html
-    .replace('</head>', `<link rel="stylesheet" href="${base}/test/webview/harness-theme.css"></head>`)
-    .replace(`<script nonce="${NONCE}"`, `<script nonce="${NONCE}" src="${base}/test/webview/harness-stub.js"></script>\n    <script nonce="${NONCE}"`);
-}
-
-export async function openCompare(b: Browser, base: string, theme = 'vscode-dark', width = 1100): Promise<Page> {
-  const page = await b.newPage({ viewport: { width, height: 900 } });
-  page.on('pageerror', (e) => console.error('page error:', e.message));
-  await page.goto(`${base}/host/compare.html?surface=compare&theme=${theme}`);
-  await page.waitForFunction(() => (globalThis as any).__posted?.some((m: { type: string }) => m.type === 'ready'));
-  return page;
-}
 
 function expectedBins(si: ArrayLike<number>, n: number): number[] {
   const counts = new Array(n).fill(0);

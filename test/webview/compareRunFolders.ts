@@ -7,7 +7,12 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { RunWriter } from '../../src/engine/runStore';
 import type { CompareRun, CompareToWebview } from '../../src/protocol/compare';
+import type { Browser, Page } from 'playwright-core';
+import { renderWebviewHtml, type Surface } from '../../src/host/webviewHtml';
 import { loadFixture } from './harness';
+
+const NONCE = 'compareTestNonce';
+
 
 export interface Variant {
   name: string;
@@ -107,4 +112,26 @@ export function encodeForPage(message: CompareToWebview): unknown {
       },
     })),
   };
+}
+
+/** The page the host serves for the compare panel, with VS Code's theme variables and API stood in. */
+export function comparePage(base: string): string {
+  const html = renderWebviewHtml({
+    cspSource: base,
+    scriptUri: `${base}/dist/webview.js`,
+    styleUri: `${base}/dist/webview.css`,
+    surface: 'compare' as Surface,
+    nonce: NONCE,
+  });
+  return html
+    .replace('</head>', `<link rel="stylesheet" href="${base}/test/webview/harness-theme.css"></head>`)
+    .replace(`<script nonce="${NONCE}"`, `<script nonce="${NONCE}" src="${base}/test/webview/harness-stub.js"></script>\n    <script nonce="${NONCE}"`);
+}
+
+export async function openCompare(b: Browser, base: string, theme = 'vscode-dark', width = 1100): Promise<Page> {
+  const page = await b.newPage({ viewport: { width, height: 900 } });
+  page.on('pageerror', (e) => console.error('page error:', e.message));
+  await page.goto(`${base}/host/compare.html?surface=compare&theme=${theme}`);
+  await page.waitForFunction(() => (globalThis as any).__posted?.some((m: { type: string }) => m.type === 'ready'));
+  return page;
 }

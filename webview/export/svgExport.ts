@@ -33,6 +33,8 @@ export interface SvgExportOptions {
   title?: string;
   /** Background when the chart and its ancestors are transparent. */
   fallbackBackground?: string;
+  /** Margin around the chart; default: 10 px when the chart has no padding of its own, else 0. */
+  margin?: number;
 }
 
 export interface SvgExport {
@@ -226,10 +228,11 @@ class Writer {
  */
 export function exportSvg(target: Element, options: SvgExportOptions = {}): SvgExport {
   const rect = target.getBoundingClientRect();
-  const width = Math.max(1, Math.ceil(rect.width));
-  const height = Math.max(1, Math.ceil(rect.height));
-  const w = new Writer(rect.left, rect.top);
   const style = getComputedStyle(target);
+  const margin = options.margin ?? ((parseFloat(style.paddingLeft) || 0) < 4 ? 10 : 0);
+  const width = Math.max(1, Math.ceil(rect.width + 2 * margin));
+  const height = Math.max(1, Math.ceil(rect.height + 2 * margin));
+  const w = new Writer(rect.left - margin, rect.top - margin);
   const background = effectiveBackground(target, options.fallbackBackground ?? '#ffffff');
   w.push(`<rect x="0" y="0" width="${width}" height="${height}" fill="${escapeXml(background)}"/>`);
   w.htmlBox(target, style);
