@@ -294,6 +294,14 @@ describe('recorded run', () => {
     assert.deepEqual(counts, expectedBins(typed(sel.layers[0].si), 20));
     assert.match((await page.getAttribute('.hist-card svg', 'aria-label')) ?? '', new RegExp(`epoch ${sel.epoch}$`));
     assert.equal(await page.getAttribute('.heat-canvas', 'data-units'), String(sel.layers[0].units));
+    // Units whose class means are all zero are counted as silent.
+    const l0 = sel.layers[0];
+    const means = typed(l0.classMeans);
+    let silent = 0;
+    for (let u = 0; u < l0.units; u++) if (Math.max(...means.slice(u * l0.classes, (u + 1) * l0.classes)) <= 0) silent++;
+    const stats = (await page.textContent('.layer-stats')) ?? '';
+    assert.match(stats, new RegExp(`^${l0.units} units · mean `));
+    if (silent > 0) assert.match(stats, new RegExp(`${silent} silent`));
     await page.focus('.heat-canvas');
     await page.keyboard.press('Enter');
     await frame(page);

@@ -1,5 +1,6 @@
 // The full panel: header, training curves, SI histogram + units x classes heatmap with layer picker and
 // epoch scrubber, the selected unit's class responses, and the Sweep tab.
+import type { LayerSelectivity } from '../../src/protocol/selectivity';
 import { Heatmap } from '../charts/heatmap';
 import { SIHistogram } from '../charts/siHistogram';
 import { ChangeGate, el } from '../dom';
@@ -72,7 +73,8 @@ export function createPanel(app: HTMLElement, store: Store): PanelView {
 
   const grid = el('div', { className: 'sel-grid' });
   sel.appendChild(grid);
-  const histCard = el('div', { className: 'chart-card hist-card' }, [el('h4', { className: 'chart-title', text: 'SI distribution' })]);
+  const histStats = el('p', { className: 'layer-stats' });
+  const histCard = el('div', { className: 'chart-card hist-card' }, [el('h4', { className: 'chart-title', text: 'SI distribution' }), histStats]);
   const heatCard = el('div', { className: 'chart-card heat-card' });
   const heatTitle = el('h4', { className: 'chart-title' });
   heatCard.appendChild(heatTitle);
@@ -104,6 +106,7 @@ export function createPanel(app: HTMLElement, store: Store): PanelView {
 
     const pal = palette();
     if (histGate.changed([r.layer, r.unit, r.classNames, pal.version])) {
+      histStats.textContent = r.layer ? layerStatsText(r.layer) : '';
       histogram.update(
         r.layer && r.entry
           ? {
@@ -146,6 +149,24 @@ export function createPanel(app: HTMLElement, store: Store): PanelView {
   }
 
   return { render, sweepRoot };
+}
+
+/** Mean and median SI, and how many units never fire on the held-out set (all class means 0). */
+export function layerStatsText(layer: LayerSelectivity): string {
+  const finite = Array.from(layer.si).filter(Number.isFinite).sort((a, b) => a - b);
+  const mean = finite.reduce((a, b) => a + b, 0) / Math.max(1, finite.length);
+  const median = finite.length ? finite[Math.floor((finite.length - 1) / 2)] : NaN;
+  const parts = [`${layer.units} units`, `mean ${fmtSI(mean)}`, `median ${fmtSI(median)}`];
+  if (layer.classMeans.length === layer.units * layer.classes) {
+    let dead = 0;
+    for (let u = 0; u < layer.units; u++) {
+      let max = 0;
+      for (let c = 0; c < layer.classes; c++) max = Math.max(max, layer.classMeans[u * layer.classes + c]);
+      if (max <= 0) dead++;
+    }
+    if (dead > 0) parts.push(`${dead} silent (never active)`);
+  }
+  return parts.join(' · ');
 }
 
 function section(parent: HTMLElement, title: string): HTMLElement {
