@@ -11,6 +11,8 @@ import { EngineError } from '../errors';
 import { loadNativeBinding, nativeSearchDirs } from './native';
 import { registerWasmTrainingKernels } from './wasmKernels';
 import { registerWasmReductions } from './wasmReductions';
+import { registerWasmMatMul } from './wasmMatMul';
+import { registerFastGradients } from './gradients';
 
 export interface BackendOptions {
   /** Extra folders holding a `node_modules` with @tensorflow/tfjs-node(-gpu) (the extension's global storage). */
@@ -45,6 +47,7 @@ export async function initBackend(
   opts: BackendOptions = {},
 ): Promise<{ name: string; threads: number; tried: string[] }> {
   const log = opts.log ?? (() => undefined);
+  registerFastGradients();
   const rungs = preferred === 'auto' ? LADDER : [preferred];
   const tried: string[] = [];
   for (const rung of rungs) {
@@ -97,6 +100,7 @@ async function tryRung(rung: Rung, opts: BackendOptions & { explicit: boolean },
       await select('wasm');
       registerWasmTrainingKernels();
       registerWasmReductions();
+      registerWasmMatMul();
       return { name: 'wasm', tfName: 'wasm', threads: 1, tried };
     }
     case 'cpu':

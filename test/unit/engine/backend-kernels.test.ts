@@ -112,6 +112,30 @@ describe('wasm training kernels match the cpu backend', () => {
     });
   }
 
+  it('BatchMatMul with transposed operands and the Mean gradient', async () => {
+    const av = random(6 * 7, 21);
+    const bv = random(6 * 5, 22);
+    const { cpu, wasm } = await onBoth(() => {
+      const a = tf.tensor2d(av, [6, 7]);
+      const b = tf.tensor2d(bv, [6, 5]);
+      const bt = tf.tensor2d(random(5 * 7, 23), [5, 7]);
+      const a3 = tf.reshape(a, [2, 3, 7]);
+      const x = tf.tensor4d(random(2 * 3 * 4 * 5, 24), [2, 3, 4, 5]);
+      const dMean = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.mean(t, [1, 2]), tf.tensor2d(random(10, 25), [2, 5]))))(x);
+      const dMeanAll = tf.grad((t: tf.Tensor) => tf.mean(tf.square(t)))(x);
+      return [
+        tf.matMul(a, b, true, false),
+        tf.matMul(b, a, true, false),
+        tf.matMul(a, bt, false, true),
+        tf.matMul(a3, tf.reshape(bt, [1, 5, 7]), false, true),
+        tf.matMul(a, tf.transpose(a), true, true),
+        dMean,
+        dMeanAll,
+      ];
+    });
+    for (let i = 0; i < cpu.length; i++) assert.ok(maxAbsDiff(cpu[i], wasm[i]) < 1e-5, `result ${i} differs by ${maxAbsDiff(cpu[i], wasm[i])}`);
+  });
+
   it('Identity and Cast share memory safely and still convert dtypes', async () => {
     await tf.setBackend('wasm');
     const a = tf.tensor1d([1.5, -2.25, 0]);

@@ -1,0 +1,26 @@
+// Cheaper gradients for ops the selectivity regularizer and batch statistics use on every step.
+// Mean: tfjs builds ones(x.shape) in JavaScript (a full-size allocation and upload), multiplies and divides;
+// here the 1/n scale goes onto the small gradient and one device-side fill + broadcast multiply expands it.
+import * as tf from '@tensorflow/tfjs-core';
+import { backend_util, util } from '@tensorflow/tfjs-core';
+import type { NamedAttrMap } from '@tensorflow/tfjs-core';
+
+let registered = false;
+
+export function registerFastGradients(): void {
+  if (registered) return;
+  registered = true;
+  tf.registerGradient({
+    kernelName: 'Mean',
+    inputsToSave: ['x'],
+    gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[], attrs?: NamedAttrMap) => {
+      const [x] = saved;
+      const g = Array.isArray(dy) ? dy[0] : dy;
+      const axes = util.parseAxisParam(attrs?.axis as number | number[], x.shape);
+      const [, reduceShape] = backend_util.computeOutAndReduceShapes(x.shape, axes);
+      const kept = backend_util.expandShapeToKeepDim(g.shape, axes);
+      const scale = 1 / util.sizeFromShape(reduceShape);
+      return { x: () => tf.mul(tf.reshape(tf.mul(g, scale), kept), tf.fill(x.shape, 1, 'float32')) };
+    },
+  });
+}
