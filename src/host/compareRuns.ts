@@ -83,6 +83,7 @@ export function readCompareRuns(sources: CompareSource[]): CompareData {
       problems.push(`${source.dir}: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
+  stripCommonPrefix(runs);
   const dirOf = new Map(sources.map((s) => [s.runId, s.dir]));
   uniquify(runs, (r) => path.basename(dirOf.get(r.runId) ?? r.runId));
   uniquify(runs, (r) => r.runId);
@@ -94,4 +95,20 @@ function uniquify(runs: CompareRun[], rename: (r: CompareRun) => string): void {
   const count = new Map<string, number>();
   for (const r of runs) count.set(r.name, (count.get(r.name) ?? 0) + 1);
   for (const r of runs) if ((count.get(r.name) ?? 0) > 1) r.name = rename(r);
+}
+
+/**
+ * Sweep runs are named "<sweep>--<run>" (or "<group>/<run>"): when every name shares that "<sweep>--" part,
+ * legends and the table show only the distinguishing rest ("alpha=-1_seed=0").
+ */
+export function stripCommonPrefix(runs: CompareRun[]): void {
+  if (runs.length < 2) return;
+  let prefix = runs[0].name;
+  for (const r of runs) while (!r.name.startsWith(prefix)) prefix = prefix.slice(0, -1);
+  const dash = prefix.lastIndexOf('--');
+  const cut = Math.max(dash < 0 ? 0 : dash + 2, prefix.lastIndexOf('/') + 1);
+  if (cut <= 0) return;
+  const rest = runs.map((r) => r.name.slice(cut));
+  if (rest.some((n) => !n) || new Set(rest).size !== rest.length) return;
+  runs.forEach((r, i) => (r.name = rest[i]));
 }

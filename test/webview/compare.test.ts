@@ -5,8 +5,9 @@ import assert from 'node:assert/strict';
 import type { Server } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { readCompareRuns } from '../../src/host/compareRuns';
-import type { CompareToWebview } from '../../src/protocol/compare';
+import { readCompareRuns, stripCommonPrefix } from '../../src/host/compareRuns';
+import { compareArgs } from '../../src/host/compareSelection';
+import type { CompareRun, CompareToWebview } from '../../src/protocol/compare';
 import { comparePage, encodeForPage, openCompare, VARIANTS, writeRunFolders } from './compareRunFolders';
 import { ensureBundle, frame, launchBrowser, screenshot, send, startServer } from './harness';
 
@@ -79,6 +80,38 @@ describe('compare runs', () => {
     assert.equal(data.runs.length, 0);
     assert.equal(data.problems.length, 1);
     assert.match(data.problems[0], /\/nonexistent\/run-folder/);
+  });
+
+  it('sweep run names lose their common "<sweep>--" prefix when the rest stays unique', () => {
+    const named = (names: string[]) => names.map((name) => ({ name }) as CompareRun);
+    const a = named(['tiny--alpha=-1_seed=0', 'tiny--alpha=1_seed=0']);
+    stripCommonPrefix(a);
+    assert.deepEqual(a.map((r) => r.name), ['alpha=-1_seed=0', 'alpha=1_seed=0']);
+    const b = named(['sw/a', 'sw/b', 'other']);
+    stripCommonPrefix(b);
+    assert.deepEqual(b.map((r) => r.name), ['sw/a', 'sw/b', 'other']);
+    const c = named(['run-1', 'run-2']);
+    stripCommonPrefix(c);
+    assert.deepEqual(c.map((r) => r.name), ['run-1', 'run-2']);
+  });
+
+  it('the command takes tree selections (sweep groups expand), run id lists, or the current selection', () => {
+    const groups: Record<string, string[]> = { tiny: ['tiny/a', 'tiny/b', 'tiny/c'] };
+    const of = (name: string) => groups[name] ?? [];
+    const sel = [
+      { kind: 'run' as const, runId: 'r1' },
+      { kind: 'run' as const, runId: 'r2' },
+    ];
+    // Context menu: (clicked node, all selected nodes).
+    assert.deepEqual(compareArgs([sel[0], sel], sel, of), ['r1', 'r2']);
+    assert.deepEqual(compareArgs([{ kind: 'group', name: 'tiny' }, [{ kind: 'group', name: 'tiny' }, sel[1]]], sel, of), ['tiny/a', 'tiny/b', 'tiny/c', 'r2']);
+    // Right-click outside the selection: that node only.
+    assert.deepEqual(compareArgs([{ kind: 'group', name: 'tiny' }], sel, of), ['tiny/a', 'tiny/b', 'tiny/c']);
+    // From a webview / another command.
+    assert.deepEqual(compareArgs([['x', 'y', 'x']], [], of), ['x', 'y']);
+    // Palette: the tree's selection.
+    assert.deepEqual(compareArgs([], sel, of), ['r1', 'r2']);
+    assert.deepEqual(compareArgs([], [], of), []);
   });
 
   let page: Page;
