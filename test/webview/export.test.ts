@@ -17,7 +17,6 @@ import type { SaveFileRequest } from '../../src/protocol/compare';
 import { comparePage, encodeForPage, openCompare, writeRunFolders } from './compareRunFolders';
 import { ARTIFACTS, ensureBundle, frame, launchBrowser, loadFixture, openApp, send, sendEvents, startServer } from './harness';
 
-declare const document: any;
 declare const DOMParser: any;
 
 let browser: Browser;
