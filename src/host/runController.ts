@@ -145,7 +145,7 @@ export class RunController implements vscode.Disposable {
       case 'error':
         this.log.error(`${e.runId ? `[${e.runId}] ` : ''}${e.code}: ${e.message}${e.file ? ` (${e.file}${e.field ? ` ${e.field}` : ''})` : ''}`);
         if (e.runId) this.notified.add(e.runId);
-        void this.showEngineError(e);
+        if (!(e.runId && this.locations.get(e.runId)?.group)) void this.showEngineError(e);
         break;
       case 'runFinished':
         this.coalescer.flush();
@@ -162,6 +162,11 @@ export class RunController implements vscode.Disposable {
     const name = s.meta?.name ?? runId;
     const sum = s.summary;
     this.log.info(`[${runId}] finished: ${s.state}${sum?.error ? ` — ${sum.error}` : ''}`);
+    // A sweep's runs are summed up once, when the sweep ends (a 46-run sweep must not raise 46 notifications).
+    if (this.locations.get(runId)?.group) {
+      this.notified.delete(runId);
+      return;
+    }
     if (s.state === 'completed') {
       const acc = sum && Number.isFinite(sum.finalTestAcc) ? ` test accuracy ${(sum.finalTestAcc * 100).toFixed(1)}%` : '';
       const si = sum && Number.isFinite(sum.finalNetworkSI) ? `, network SI ${sum.finalNetworkSI.toFixed(3)}` : '';

@@ -15,6 +15,8 @@ import { readSweepFolders } from './sweepFolders';
 
 interface LiveSweep {
   sweepId: string;
+  /** Reports sweep progress to its notification; resolves it when the sweep ends. */
+  progress?: { report(done: number, total: number, running: number): void; end(): void };
   /** The engine already told the user what went wrong (no second message on exit). */
   reported: boolean;
   name: string;
@@ -116,6 +118,7 @@ export class SweepController implements vscode.Disposable {
     proc.onEvent((e) => this.onEvent(sweep, e));
     proc.onExit((exit) => {
       this.live.delete(sweepId);
+      sweep.progress?.end();
       if (!exit.killed && exit.code !== 0 && !sweep.reported) {
         const last = exit.stderrTail.filter((l) => l.trim()).slice(-1)[0];
         void vscode.window.showErrorMessage(`Selectivity Lens: the sweep "${sweep.name}" stopped unexpectedly (exit code ${exit.code})${last ? `: ${last}` : '.'}`);
@@ -126,6 +129,26 @@ export class SweepController implements vscode.Disposable {
     proc.send({ v: 1, type: 'startSweep', configPath: uri.fsPath, parallel, retryFailed });
     this.log.info(`Sweep ${uri.fsPath} started (${parallel} run(s) at once)`);
     void vscode.window.showInformationMessage(`Selectivity Lens: sweep "${name}" started, ${parallel} run(s) at once (setting selectivityLens.maxConcurrentRuns).`);
+  }
+
+  private showProgress(s: LiveSweep): NonNullable<LiveSweep['progress']> {
+    let report: (done: number, total: number, running: number) => void = () => undefined;
+    let end: () => void = () => undefined;
+    const ended = new Promise<void>((resolve) => (end = resolve));
+    void vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Selectivity Lens: sweep ${s.name}`, cancellable: true },
+      (progress, token) => {
+        let reported = 0;
+        token.onCancellationRequested(() => this.stopSweep(s));
+        report = (done, total, running) => {
+          const pct = total ? (100 * done) / total : 0;
+          progress.report({ message: `${done}/${total} runs done${running ? `, ${running} running` : ''}`, increment: Math.max(0, pct - reported) });
+          reported = Math.max(reported, pct);
+        };
+        return ended;
+      },
+    );
+    return { report: (d, t, r) => report(d, t, r), end: () => end() };
   }
 
   stopRun(runId: string): void {
@@ -159,15 +182,26 @@ export class SweepController implements vscode.Disposable {
     switch (e.type) {
       case 'sweepStarted':
         s.name = e.index.name;
+        if (!s.progress) s.progress = this.showProgress(s);
+        s.progress.report(e.index.runs.filter((r) => r.status === 'completed' || r.status === 'failed').length, e.index.runs.length, 0);
         this.folders.set(e.index.name, e.sweepDir);
         this.indexes.set(e.index.name, e.index);
         for (const r of e.index.runs) this.controller.placeRun(r.runId, path.join(e.sweepDir, r.dir), e.index.name);
         break;
-      case 'sweepRunState':
+      case 'sweepRunState': {
         s.runIds.add(e.run.runId);
         this.controller.placeRun(e.run.runId, e.runDir, s.name);
+        const index = this.indexes.get(s.name);
+        if (index) {
+          index.runs = index.runs.map((r) => (r.name === e.run.name ? e.run : r));
+          const done = index.runs.filter((r) => r.status === 'completed' || r.status === 'failed').length;
+          s.progress?.report(done, index.runs.length, index.runs.filter((r) => r.status === 'running').length);
+        }
+        if (e.run.status === 'failed') this.log.warn(`[${e.run.runId}] failed in sweep ${s.name}: ${e.run.error ?? ''}`);
         break;
+      }
       case 'sweepFinished': {
+        s.progress?.end();
         this.log.info(`Sweep ${s.name} ${e.state}: ${JSON.stringify(e.counts)} in ${Math.round(e.seconds)} s${e.error ? ` — ${e.error}` : ''}`);
         const msg = `Selectivity Lens: sweep "${s.name}" ${e.state}: ${e.counts.completed} completed, ${e.counts.failed} failed, ${e.counts.stopped} stopped.`;
         if (e.state === 'failed') void vscode.window.showErrorMessage(`${msg}${e.error ? ` ${e.error}` : ''}`);
