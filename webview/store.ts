@@ -3,6 +3,7 @@
 import type { EngineEvent } from '../src/protocol/events';
 import type { HostToWebview, RunViewState } from '../src/protocol/webview';
 import { applyEventToRuns, isTerminal } from '../src/protocol/runView';
+import { fixEvent, fixRun } from './typedArrays';
 import { loadPersisted, savePersisted } from './vscodeApi';
 
 export type Surface = 'sidebar' | 'panel';
@@ -55,14 +56,14 @@ export class Store {
     const m = message as HostToWebview;
     switch (m.type) {
       case 'snapshot':
-        this.runs = m.runs;
+        this.runs = m.runs.map(fixRun);
         this.ready = true;
         // A persisted run id that is not (yet) in the list is kept: its runStarted may still come.
         if (m.activeRunId) this.ui.activeRunId = m.activeRunId;
         this.changed();
         return true;
       case 'event':
-        this.applyEvent(m.event);
+        this.applyEvent(fixEvent(m.event));
         return true;
       case 'setActiveRun':
         this.select({ activeRunId: m.runId });

@@ -381,3 +381,33 @@ describe('states', () => {
     await page.close();
   });
 });
+
+describe('transport', () => {
+  it('accepts typed arrays that went through JSON (objects, arrays, NaN as null)', async () => {
+    const events = loadFixture(FIXTURE);
+    const page = await openApp(browser, url, { surface: 'sidebar', width: 320, height: 700 });
+    // A snapshot whose run went through JSON.stringify: Float32Array -> {"0": .., "1": ..}.
+    await page.evaluate((evs) => {
+      const h = (globalThis as any).harness;
+      const revived = evs.map((e: unknown) => h.revive(e));
+      const runId = revived[1].runId;
+      const sel = revived.filter((e: any) => e.type === 'selectivity').at(-1);
+      const run = {
+        runId,
+        state: 'completed',
+        meta: revived[1].meta,
+        metrics: revived.filter((e: any) => e.type === 'epoch').map((e: any) => e.metrics),
+        selectivity: [{ epoch: sel.epoch, networkSI: null, layers: sel.layers }],
+      };
+      const data = JSON.parse(JSON.stringify({ type: 'snapshot', surface: 'sidebar', runs: [run] }));
+      (globalThis as any).dispatchEvent(new (globalThis as any).MessageEvent('message', { data }));
+    }, events);
+    await frame(page);
+    const sel = lastSelectivity(events);
+    const counts = await page.$$eval('.si-histogram rect.bar', (rs) => rs.map((r) => Number(r.getAttribute('data-count'))));
+    assert.deepEqual(counts, expectedBins(typed(sel.layers[0].si), 20));
+    assert.equal(await page.textContent('[data-spark="network-si"]'), '–');
+    await assertClean(page);
+    await page.close();
+  });
+});
