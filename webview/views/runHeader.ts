@@ -88,7 +88,7 @@ export class RunHeader {
           ['Model', meta ? `${meta.model} (${fmtInt(meta.params)} params)` : '–', 'model'],
           ['Data', meta ? `${meta.dataset} · ${fmtInt(meta.trainSize)} train / ${fmtInt(meta.testSize)} test` : '–', 'data'],
           ['α', fmtNum(currentAlpha(run)), 'alpha'],
-          ['Backend', meta ? `${meta.backend}${meta.threads ? ` · ${meta.threads} threads` : ''}` : '–', 'backend'],
+          ['Backend', meta ? `${meta.backend}${meta.threads ? ` · ${meta.threads} thread${meta.threads === 1 ? '' : 's'}` : ''}` : '–', 'backend'],
           ['Epoch', epoch !== undefined ? `${epoch} / ${epochs ?? '?'}` : '–', 'epoch'],
           ['img/s', fmtInt(running ? (p?.imgPerSec ?? last?.imgPerSec) : last?.imgPerSec), 'img-s'],
           ['ETA', running ? fmtDuration(p?.etaSec) : run.state === 'completed' ? 'done' : '–', 'eta'],
