@@ -45,6 +45,15 @@ function writeWorkspace(): void {
     writeFileSync(join(workspace, file), typeof value === 'string' ? value : JSON.stringify(value, null, 2) + '\n');
   write('e2e-quick.selectivity.json', quickConfig('e2e-quick', 3));
   write('e2e-long.selectivity.json', quickConfig('e2e-long', 500));
+  // Two tiny points (alpha 0 and -1), one at a time: the accuracy-vs-selectivity scatter gains a point per run.
+  write('e2e-sweep.selectivity.json', {
+    kind: 'sweep',
+    name: 'e2e-sweep',
+    base: { ...quickConfig('e2e-sweep', 2), train: { epochs: 2, batchSize: 50, lr: 0.05, seed: 1, maxBatchesPerEpoch: 3 } },
+    alphas: [0, -1],
+    seeds: [1],
+    parallel: 1,
+  });
   // epochs must be a positive integer: the editor and the host must both refuse this file.
   write(
     'e2e-broken.selectivity.json',
@@ -182,5 +191,23 @@ describe('Selectivity Lens in VS Code (code-server + Chromium)', { skip: skipRea
     await runCommand(page, 'Selectivity Lens: Stop Run');
     await waitFor('the long run to stop', async () => summaryState(runDir), (s) => s === 'stopped', 120_000);
     await screenshot(page, '08-long-run-stopped');
+  });
+
+  it('starts a tiny sweep from its CodeLens and the accuracy-vs-selectivity scatter gains points', async () => {
+    await openFile(page, 'e2e-sweep.selectivity.json');
+    const lens = page.locator('.monaco-editor .codelens-decoration a', { hasText: 'Start Sweep' }).first();
+    await lens.waitFor({ timeout: 60_000 });
+    await lens.click();
+    await runCommand(page, 'Selectivity Lens: Open Panel');
+    const panel = webviewContent(page, 'panel');
+    const sweepTab = panel.locator('vscode-tab-header[data-tab="sweep"]');
+    await sweepTab.waitFor({ timeout: 60_000 });
+    await sweepTab.click();
+    // Count in the accuracy-vs-selectivity figure only: the other figures plot the same runs again.
+    const points = panel.locator('svg.sl-sweep-chart[data-figure^="accuracy-vs-si"] circle.sl-sweep-run-point');
+    await waitFor('a first point in the scatter', () => points.count(), (n) => n >= 1, 300_000);
+    await screenshot(page, '09-sweep-first-point');
+    await waitFor('a second point in the scatter', () => points.count(), (n) => n >= 2, 300_000);
+    await screenshot(page, '10-sweep-two-points');
   });
 });
