@@ -210,4 +210,19 @@ describe('Selectivity Lens in VS Code (code-server + Chromium)', { skip: skipRea
     await waitFor('a second point in the scatter', () => points.count(), (n) => n >= 2, 300_000);
     await screenshot(page, '10-sweep-two-points');
   });
+
+  it('trains each sweep point with its own alpha (the regularizer reaches training)', async () => {
+    const sweepDir = join(runsDir, 'e2e-sweep');
+    const lastEpoch = (point: string) => {
+      const lines = readFileSync(join(sweepDir, point, 'metrics.jsonl'), 'utf8').trim().split('\n');
+      return JSON.parse(lines[lines.length - 1]) as { alpha: number; trainSI: number; trainCE: number; networkSI: number };
+    };
+    const points = readdirSync(sweepDir).filter((name) => name.startsWith('alpha='));
+    const zero = lastEpoch(points.find((p) => p.startsWith('alpha=0_'))!);
+    const negative = lastEpoch(points.find((p) => p.startsWith('alpha=-1_'))!);
+    assert.equal(zero.alpha, 0);
+    assert.equal(negative.alpha, -1);
+    assert.ok(negative.trainSI > 0, `the training SI of the alpha=-1 run is measured (got ${negative.trainSI})`);
+    assert.notEqual(negative.trainCE, zero.trainCE, 'alpha=-1 and alpha=0 with the same seed must train differently');
+  });
 });
