@@ -5,6 +5,7 @@
 //    the output gradient with the flipped filter; strides > 1 use the sub-pixel form (one conv producing
 //    stride^2 phases, then one transpose interleaves them), so no zero-stuffed gradient is ever built.
 //  - Identity and same-dtype Cast (copies on wasm; layers and gradients clone a lot): share memory instead.
+//  - OneHot: the shipped kernel writes int32 bytes whatever the dtype (a float32 one-hot reads as 1.4e-45).
 // They call the other wasm kernels directly (not through tf ops) so nothing lands on the gradient tape.
 import * as tf from '@tensorflow/tfjs-core';
 import { backend_util } from '@tensorflow/tfjs-core';
@@ -186,6 +187,37 @@ function replaceKernel(name: string, make: (shipped: KernelFunc | undefined) => 
   tf.registerKernel({ kernelName: name, backendName: 'wasm', kernelFunc: make(shipped?.kernelFunc) });
 }
 
+/** OneHot in int32 (what the wasm kernel really writes), then converted and scaled to the asked dtype. */
+function fixedOneHot(shipped: KernelFunc | undefined): KernelFunc {
+  return (args) => {
+    const attrs = args.attrs ?? {};
+    const dtype = (attrs.dtype as tf.DataType | undefined) ?? 'int32';
+    const onValue = (attrs.onValue as number | undefined) ?? 1;
+    const offValue = (attrs.offValue as number | undefined) ?? 0;
+    if (!shipped) throw new Error('wasm OneHot kernel missing');
+    if (dtype === 'int32' && Number.isInteger(onValue) && Number.isInteger(offValue)) return shipped(args);
+    const backend = args.backend as unknown as WasmBackendLike;
+    const bits = shipped({ ...args, attrs: { ...attrs, dtype: 'int32', onValue: 1, offValue: 0 } }) as TensorInfo;
+    let out = call(backend, 'Cast', { x: bits }, { dtype: 'float32' });
+    free(backend, bits);
+    if (onValue !== 1 || offValue !== 0) {
+      // on * hot + off * (1 - hot): exact at both values, unlike off + (on - off) * hot.
+      const scalar = (v: number) => backend.makeOutput([], 'float32', undefined, Float32Array.of(v));
+      const [on, off, one] = [scalar(onValue), scalar(offValue), scalar(1)];
+      const cold = call(backend, 'Sub', { a: one, b: out });
+      const hotPart = call(backend, 'Multiply', { a: out, b: on });
+      const coldPart = call(backend, 'Multiply', { a: cold, b: off });
+      const both = call(backend, 'Add', { a: hotPart, b: coldPart });
+      free(backend, out, cold, hotPart, coldPart, on, off, one);
+      out = both;
+    }
+    if (dtype === 'float32') return out;
+    const cast = call(backend, 'Cast', { x: out }, { dtype });
+    free(backend, out);
+    return cast;
+  };
+}
+
 /** Registers the training kernels into the wasm backend; call after tf.setBackend('wasm'). Idempotent. */
 export function registerWasmTrainingKernels(): void {
   if (registered) return;
@@ -199,4 +231,5 @@ export function registerWasmTrainingKernels(): void {
   });
   replaceKernel('Identity', sharingKernel);
   replaceKernel('Cast', sharingKernel);
+  replaceKernel('OneHot', fixedOneHot);
 }

@@ -136,6 +136,20 @@ describe('wasm training kernels match the cpu backend', () => {
     for (let i = 0; i < cpu.length; i++) assert.ok(maxAbsDiff(cpu[i], wasm[i]) < 1e-5, `result ${i} differs by ${maxAbsDiff(cpu[i], wasm[i])}`);
   });
 
+  it('OneHot honours dtype and on/off values (the shipped wasm kernel writes int32 bytes)', async () => {
+    const { cpu, wasm } = await onBoth(() => {
+      const labels = tf.tensor1d([0, 2, 1, 2], 'int32');
+      return [
+        tf.oneHot(labels, 3, 1, 0, 'float32'),
+        tf.cast(tf.oneHot(labels, 3), 'float32'),
+        tf.oneHot(labels, 3, 0.9, 0.05, 'float32'),
+        tf.cast(tf.oneHot(labels, 3, 5, -1, 'int32'), 'float32'),
+      ];
+    });
+    for (let i = 0; i < cpu.length; i++) assert.deepEqual(Array.from(wasm[i]), Array.from(cpu[i]), `case ${i}`);
+    assert.deepEqual(Array.from(wasm[0]), [1, 0, 0, 0, 0, 1, 0, 1, 0, 0, 0, 1]);
+  });
+
   it('Identity and Cast share memory safely and still convert dtypes', async () => {
     await tf.setBackend('wasm');
     const a = tf.tensor1d([1.5, -2.25, 0]);
