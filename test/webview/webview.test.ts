@@ -174,6 +174,15 @@ describe('panel', () => {
     await frame(page);
     assert.equal(await page.getAttribute('.unit-view', 'data-unit'), String(order[2]));
     assert.match((await page.textContent('.heatmap [aria-live]')) ?? '', new RegExp(`Unit ${order[2]} \\(rank 3`));
+    // Step down and up the SI ranking from the unit view.
+    assert.equal(await page.textContent('.unit-rank'), `rank 3 of ${fc1.units} by SI`);
+    await page.click('.step-next');
+    await frame(page);
+    assert.equal(await page.getAttribute('.unit-view', 'data-unit'), String(order[3]));
+    await page.click('.step-prev');
+    await page.click('.step-prev');
+    await frame(page);
+    assert.equal(await page.getAttribute('.unit-view', 'data-unit'), String(order[1]));
   });
 
   it('picks a histogram bar and a unit from its list', async () => {

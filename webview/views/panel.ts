@@ -1,7 +1,7 @@
 // The full panel: header, training curves, SI histogram + units x classes heatmap with layer picker and
 // epoch scrubber, the selected unit's class responses, and the Sweep tab.
 import type { LayerSelectivity } from '../../src/protocol/selectivity';
-import { Heatmap } from '../charts/heatmap';
+import { Heatmap, unitsBySI } from '../charts/heatmap';
 import { SIHistogram } from '../charts/siHistogram';
 import { ChangeGate, el } from '../dom';
 import { className, fmtSI } from '../format';
@@ -83,7 +83,17 @@ export function createPanel(app: HTMLElement, store: Store): PanelView {
   const selectUnit = (unit: number) => store.select({ unit, layer: resolve(store).layerName });
   const histogram = new SIHistogram(histCard, { height: 200, bins: 20, interactive: true, onSelectUnit: selectUnit });
   const heatmap = new Heatmap(heatCard, { maxHeight: 420, onSelectUnit: selectUnit });
-  const unitView = new UnitView(content, () => store.select({ unit: undefined }));
+  const unitView = new UnitView(
+    content,
+    () => store.select({ unit: undefined }),
+    (delta) => {
+      const r = resolve(store);
+      if (!r.layer || r.unit === undefined) return;
+      const order = unitsBySI(r.layer.si);
+      const next = order[order.indexOf(r.unit) + delta];
+      if (next !== undefined) store.select({ unit: next, layer: r.layerName });
+    },
+  );
 
   const histGate = new ChangeGate();
   const heatGate = new ChangeGate();

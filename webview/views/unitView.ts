@@ -2,6 +2,7 @@
 // per-class activation histograms from the latest classResponses event.
 import { axisBottom, axisLeft, max, range, scaleBand, scaleLinear, select } from 'd3';
 import type { LayerClassHistograms, LayerSelectivity } from '../../src/protocol/selectivity';
+import { unitsBySI } from '../charts/heatmap';
 import { el, observeWidth } from '../dom';
 import { className, fmtNum, fmtSI } from '../format';
 
@@ -36,18 +37,32 @@ export class UnitView {
   private multiplesTitle: HTMLElement;
   private input: UnitViewInput | undefined;
   private width = 0;
+  private prev: HTMLElement;
+  private next: HTMLElement;
+  private rank: HTMLElement;
 
-  constructor(container: HTMLElement, onClose: () => void) {
+  /** `onStep(+1)` opens the next unit down the SI ranking, `onStep(-1)` the one above. */
+  constructor(container: HTMLElement, onClose: () => void, onStep: (delta: 1 | -1) => void) {
     this.root = el('section', { className: 'unit-view card', attrs: { 'aria-label': 'Unit class responses' } });
     this.title = el('h3', { className: 'unit-title' });
     const close = el('vscode-button', { text: 'Close', attrs: { secondary: true, 'aria-label': 'Close unit view' } });
     close.addEventListener('click', onClose);
+    this.prev = el('vscode-button', { className: 'step-prev', text: '↑ Higher SI', attrs: { secondary: true, 'aria-label': 'Previous unit (higher SI)' } });
+    this.next = el('vscode-button', { className: 'step-next', text: 'Lower SI ↓', attrs: { secondary: true, 'aria-label': 'Next unit (lower SI)' } });
+    this.prev.addEventListener('click', () => onStep(-1));
+    this.next.addEventListener('click', () => onStep(1));
+    this.rank = el('span', { className: 'unit-rank' });
     this.stats = el('dl', { className: 'unit-stats' });
     this.barsHost = el('div', { className: 'unit-bars' });
     this.multiplesTitle = el('h4', { className: 'subhead' });
     this.multiples = el('div', { className: 'multiples' });
     this.root.append(
-      el('div', { className: 'card-head' }, [this.title, close]),
+      el('div', { className: 'card-head' }, [
+        this.title,
+        this.rank,
+        el('span', { className: 'spacer' }),
+        el('div', { className: 'unit-nav' }, [this.prev, this.next, close]),
+      ]),
       this.stats,
       el('h4', { className: 'subhead', text: 'Class-conditional mean activation' }),
       this.barsHost,
@@ -68,6 +83,10 @@ export class UnitView {
     const { layer, unit, classNames } = input;
     this.root.dataset.unit = String(unit);
     this.title.textContent = `Unit #${unit} · ${layer.layer}`;
+    const rank = unitsBySI(layer.si).indexOf(unit);
+    this.rank.textContent = `rank ${rank + 1} of ${layer.units} by SI`;
+    this.prev.toggleAttribute('disabled', rank <= 0);
+    this.next.toggleAttribute('disabled', rank >= layer.units - 1);
     const trimmed = layer.classMeans.length !== layer.units * layer.classes;
     const s = trimmed ? undefined : unitStats(layer, unit);
     const preferred = layer.preferred[unit];
