@@ -122,9 +122,9 @@ describe('export from the compare panel', () => {
     assert.equal(svg.root, 'svg');
     assert.equal(svg.ns, 'http://www.w3.org/2000/svg');
     assert.equal(svg.parserError, 0);
-    // Chart cards without padding of their own get a 10 px margin.
-    assert.equal(svg.width, Math.ceil(box.width + 20));
-    assert.equal(svg.height, Math.ceil(box.height + 20));
+    // Cropped to what is drawn, plus a 10 px margin (chart cards have no padding of their own).
+    assert.ok(svg.width >= box.width && svg.width <= Math.ceil(box.width) + 21, `width ${svg.width} for a ${box.width} px card`);
+    assert.ok(svg.height >= box.height - 10 && svg.height <= Math.ceil(box.height) + 21, `height ${svg.height} for a ${box.height} px card`);
     assert.equal(svg.cmpBars.length, 3 * 20, 'every run x bin bar');
     const onScreen = await page.$$eval('.compare-histogram rect.cmp-bar', (rs) => rs.map((r) => ({ run: r.getAttribute('data-run'), count: r.getAttribute('data-count') })));
     assert.deepEqual(svg.cmpBars.map((b: any) => ({ run: b.run, count: b.count })), onScreen);
@@ -141,12 +141,13 @@ describe('export from the compare panel', () => {
   });
 
   it('exports the curves chart as PNG at twice its size', async () => {
-    const box = await cardBox(page, '.compare-curve-card');
+    const svg = await inspectSvg(page, (await exportVia(page, '.compare-curve-card', 'SVG')).data);
+    assert.equal(svg.series.length, 3);
     const m = await exportVia(page, '.compare-curve-card', 'PNG');
     assert.equal(m.name, 'compare-testacc.png');
     const png = decodePng(m);
-    assert.equal(png.width, Math.ceil(box.width + 20) * 2);
-    assert.equal(png.height, Math.ceil(box.height + 20) * 2);
+    assert.equal(png.width, svg.width * 2);
+    assert.equal(png.height, svg.height * 2);
     assert.ok(colours(png) > 8);
     save('export-compare-curves.png', m);
     // The host accepts exactly this message (name, signature).
@@ -184,10 +185,10 @@ describe('export from the run panel (curves, histogram, canvas heatmap, unit vie
     assert.doesNotMatch(hist.data, /Pick a bar/, 'UI hints are not exported');
     renderOutside(save('export-panel-histogram.svg', hist));
 
-    const box = await cardBox(page, '.heat-card');
     const png = decodePng(await exportVia(page, '.heat-card', 'PNG'));
-    assert.equal(png.width, Math.ceil(box.width + 20) * 2);
-    assert.equal(png.height, Math.ceil(box.height + 20) * 2);
+    assert.equal(png.width, svg.width * 2);
+    assert.equal(png.height, svg.height * 2);
+    save('export-panel-heatmap.png', { ...m, data: PNG.sync.write(png).toString('base64'), encoding: 'base64' });
   });
 
   it('the unit view exports with its bar chart', async () => {
@@ -249,6 +250,26 @@ describe('export from the run panel (curves, histogram, canvas heatmap, unit vie
     renderOutside(save('export-sweep-figure.svg', m));
     save('export-sweep-figure.png', await exportVia(page, '.sl-sweep-figure', 'PNG'));
     assert.deepEqual(await page.evaluate(() => (globalThis as any).__cspViolations), []);
+    await page.close();
+  });
+});
+
+describe('export from the sidebar', () => {
+  it('the live SI histogram exports as PNG', async () => {
+    const page = await openApp(browser, url, { surface: 'sidebar', theme: 'vscode-high-contrast', width: 320, height: 720 });
+    await send(page, { type: 'snapshot', surface: 'sidebar', runs: [] });
+    await sendEvents(page, loadFixture('mnist-small-cnn-recorded.json'));
+    await frame(page);
+    const svg = await exportVia(page, '.sidebar-hist', 'SVG');
+    const parsed = await inspectSvg(page, svg.data);
+    assert.equal(parsed.bars, 20);
+    const m = await exportVia(page, '.sidebar-hist', 'PNG');
+    const png = decodePng(m);
+    assert.equal(png.width, parsed.width * 2);
+    assert.equal(png.height, parsed.height * 2);
+    assert.ok(colours(png) > 3);
+    save('export-sidebar-histogram-hc.png', m);
+    assert.doesNotMatch(svg.data, /vscode-single-select|>Layer</, 'the layer picker is UI, not chart');
     await page.close();
   });
 });

@@ -26,7 +26,7 @@ const DROP_ATTRS = new Set(['style', 'tabindex', 'role', 'aria-pressed', 'focusa
 /** HTML that is UI, not chart: controls, hints, hidden live regions, tooltips and the export bar itself. */
 const SKIP_SELECTOR =
   'button, input, select, textarea, vscode-button, vscode-single-select, vscode-option, vscode-checkbox, vscode-textfield, ' +
-  '.export-bar, .hint, .sr-only, .tooltip, [data-export-skip]';
+  'label, .control, .export-bar, .hint, .sr-only, .tooltip, [data-export-skip]';
 
 export interface SvgExportOptions {
   /** Title written into the document (<title>). */
@@ -85,7 +85,17 @@ function isHidden(node: Element, style: CSSStyleDeclaration): boolean {
 
 class Writer {
   readonly parts: string[] = [];
+  /** Extent of everything drawn, relative to the origin (the export is cropped to it). */
+  bounds = { x0: Infinity, y0: Infinity, x1: -Infinity, y1: -Infinity };
   constructor(readonly originX: number, readonly originY: number) {}
+
+  extend(b: { x: number; y: number; width: number; height: number }): void {
+    if (b.width <= 0 || b.height <= 0) return;
+    this.bounds.x0 = Math.min(this.bounds.x0, b.x);
+    this.bounds.y0 = Math.min(this.bounds.y0, b.y);
+    this.bounds.x1 = Math.max(this.bounds.x1, b.x + b.width);
+    this.bounds.y1 = Math.max(this.bounds.y1, b.y + b.height);
+  }
 
   push(s: string): void {
     this.parts.push(s);
@@ -142,6 +152,7 @@ class Writer {
   canvas(node: HTMLCanvasElement): void {
     const b = this.box(node);
     if (b.width <= 0 || b.height <= 0 || node.width === 0 || node.height === 0) return;
+    this.extend(b);
     let href: string;
     try {
       href = node.toDataURL('image/png');
@@ -165,6 +176,7 @@ class Writer {
     if (isTransparent(bg) && !sameBorder) return;
     const b = this.box(node);
     if (b.width <= 0 || b.height <= 0) return;
+    this.extend(b);
     const rx = parseFloat(style.borderTopLeftRadius) || 0;
     const inset = sameBorder ? bw / 2 : 0;
     this.push(
@@ -190,6 +202,7 @@ class Writer {
       const first = rects[0];
       const fontSize = parseFloat(style.fontSize) || 12;
       const x = first.left - this.originX;
+      for (const r of rects) this.extend({ x: r.left - this.originX, y: r.top - this.originY, width: r.width, height: r.height });
       // Baseline: the text box holds ascent + descent; the ascent is about 80% of it for UI fonts.
       const y = first.top - this.originY + Math.min(first.height, fontSize * 1.25) * 0.8;
       this.push(
@@ -208,7 +221,10 @@ class Writer {
     if (isHidden(node, style)) return;
     if (node.namespaceURI === SVG_NS && node.localName === 'svg') {
       const b = this.box(node);
-      if (b.width > 0 && b.height > 0) this.svgElement(node, b);
+      if (b.width > 0 && b.height > 0) {
+        this.svgElement(node, b);
+        this.extend(svgExtent(node, b));
+      }
       return;
     }
     if (node.localName === 'canvas') {
@@ -230,20 +246,43 @@ export function exportSvg(target: Element, options: SvgExportOptions = {}): SvgE
   const rect = target.getBoundingClientRect();
   const style = getComputedStyle(target);
   const margin = options.margin ?? ((parseFloat(style.paddingLeft) || 0) < 4 ? 10 : 0);
-  const width = Math.max(1, Math.ceil(rect.width + 2 * margin));
-  const height = Math.max(1, Math.ceil(rect.height + 2 * margin));
-  const w = new Writer(rect.left - margin, rect.top - margin);
-  const background = effectiveBackground(target, options.fallbackBackground ?? '#ffffff');
-  w.push(`<rect x="0" y="0" width="${width}" height="${height}" fill="${escapeXml(background)}"/>`);
+  const w = new Writer(rect.left, rect.top);
   w.htmlBox(target, style);
   w.html(target, true);
+  // Crop to what was drawn (controls and hints that were left out leave no empty band), plus the margin.
+  const b = Number.isFinite(w.bounds.x0) ? w.bounds : { x0: 0, y0: 0, x1: rect.width, y1: rect.height };
+  const x0 = Math.floor(b.x0 - margin);
+  const y0 = Math.floor(b.y0 - margin);
+  const width = Math.max(1, Math.ceil(b.x1 + margin) - x0);
+  const height = Math.max(1, Math.ceil(b.y1 + margin) - y0);
+  const background = effectiveBackground(target, options.fallbackBackground ?? '#ffffff');
   const title = options.title ? `<title>${escapeXml(options.title)}</title>` : '';
   const svg =
     '<?xml version="1.0" encoding="UTF-8"?>\n' +
-    `<svg xmlns="${SVG_NS}" xmlns:xlink="http://www.w3.org/1999/xlink" version="1.1" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}"` +
+    `<svg xmlns="${SVG_NS}" xmlns:xlink="http://www.w3.org/1999/xlink" version="1.1" width="${width}" height="${height}" viewBox="${x0} ${y0} ${width} ${height}"` +
     ` font-family="${escapeXml(style.fontFamily)}" font-size="${num(parseFloat(style.fontSize) || 12)}">` +
     title +
+    `<rect x="${x0}" y="${y0}" width="${width}" height="${height}" fill="${escapeXml(background)}"/>` +
     w.parts.join('') +
     '</svg>\n';
   return { svg, width, height };
+}
+
+/** The drawn extent of a chart's <svg> (its content may overflow the element, e.g. axis labels). */
+function svgExtent(node: Element, b: { x: number; y: number; width: number; height: number }): { x: number; y: number; width: number; height: number } {
+  try {
+    const bb = (node as SVGGraphicsElement).getBBox();
+    const vb = (node as SVGSVGElement).viewBox?.baseVal;
+    const sx = vb && vb.width ? b.width / vb.width : 1;
+    const sy = vb && vb.height ? b.height / vb.height : 1;
+    const ox = vb ? vb.x : 0;
+    const oy = vb ? vb.y : 0;
+    const x = Math.min(b.x, b.x + (bb.x - ox) * sx);
+    const y = Math.min(b.y, b.y + (bb.y - oy) * sy);
+    const x1 = Math.max(b.x + b.width, b.x + (bb.x - ox + bb.width) * sx);
+    const y1 = Math.max(b.y + b.height, b.y + (bb.y - oy + bb.height) * sy);
+    return { x, y, width: x1 - x, height: y1 - y };
+  } catch {
+    return b;
+  }
 }
