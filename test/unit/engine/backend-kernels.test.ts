@@ -129,11 +129,15 @@ describe('wasm training kernels match the cpu backend', () => {
         tf.matMul(a, bt, false, true),
         tf.matMul(a3, tf.reshape(bt, [1, 5, 7]), false, true),
         tf.matMul(a, tf.transpose(a), true, true),
+        // A constant row times a tall matrix is a scaled column sum on wasm; a varying row is a real matmul.
+        tf.matMul(tf.fill([1, 4096], 0.5), tf.tensor2d(random(4096 * 3, 26), [4096, 3])),
+        tf.matMul(tf.ones([1, 1, 2048]), tf.tensor3d(random(2048 * 4, 27), [1, 2048, 4])),
+        tf.matMul(tf.tensor2d(random(2048, 28), [1, 2048]), tf.tensor2d(random(2048 * 3, 29), [2048, 3])),
         dMean,
         dMeanAll,
       ];
     });
-    for (let i = 0; i < cpu.length; i++) assert.ok(maxAbsDiff(cpu[i], wasm[i]) < 1e-5, `result ${i} differs by ${maxAbsDiff(cpu[i], wasm[i])}`);
+    for (let i = 0; i < cpu.length; i++) assert.ok(maxAbsDiff(cpu[i], wasm[i]) < 1e-4, `result ${i} differs by ${maxAbsDiff(cpu[i], wasm[i])}`);
   });
 
   it('OneHot honours dtype and on/off values (the shipped wasm kernel writes int32 bytes)', async () => {
