@@ -12,6 +12,7 @@ import type { LivePanelManager } from './livePanel';
 import { installNativePackage, nativeDir, type NativePackage } from './nativeInstall';
 import type { RunController } from './runController';
 import type { RunsNode, RunsTreeProvider } from './runsTree';
+import { findRunModel } from './runFolders';
 import { runDescription } from './runText';
 import type { SweepController } from './sweepController';
 import { UserError, userMessage } from './userMessage';
@@ -215,7 +216,7 @@ async function analyseModel(deps: CommandDeps, arg: RunArg): Promise<void> {
     // Analyse a finished run's final model on its own config's held-out data.
     const dir = controller.location(runId)?.dir;
     if (!dir) throw new UserError(`Run ${runId} has no folder on disk.`);
-    const modelPath = await findModelJson(dir);
+    const modelPath = await findRunModel(dir);
     if (!modelPath) throw new UserError(`Run ${runId} has no saved model (no model.json under ${path.join(dir, 'checkpoints')}).`);
     const config = JSON.parse(await fs.readFile(path.join(dir, 'config.json'), 'utf8')) as RunConfig;
     const configPath = controller.location(runId)?.configPath;
@@ -242,30 +243,6 @@ async function analyseModel(deps: CommandDeps, arg: RunArg): Promise<void> {
   const label = path.basename(path.dirname(modelUri.fsPath)) || 'model';
   const newId = await controller.analyse(modelUri.fsPath, configUri, config, label);
   await deps.panel.show(newId);
-}
-
-/** The newest model.json in a run folder: checkpoints/latest first, then any checkpoint, then the folder itself. */
-async function findModelJson(dir: string): Promise<string | undefined> {
-  const ckpt = path.join(dir, 'checkpoints');
-  try {
-    const latest = (await fs.readFile(path.join(ckpt, 'latest'), 'utf8')).trim();
-    const p = path.join(ckpt, latest, 'model.json');
-    if (latest && existsSync(p)) return p;
-  } catch {
-    // no pointer file
-  }
-  let names: string[] = [];
-  try {
-    names = (await fs.readdir(ckpt)).sort().reverse();
-  } catch {
-    // no checkpoints
-  }
-  for (const n of names) {
-    const p = path.join(ckpt, n, 'model.json');
-    if (existsSync(p)) return p;
-  }
-  const direct = path.join(dir, 'model.json');
-  return existsSync(direct) ? direct : undefined;
 }
 
 async function installNative(deps: CommandDeps): Promise<void> {

@@ -2,7 +2,7 @@
 // show after a reload and runs made by the CLI or a sweep show too. Plain Node: no vscode.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { readRun, readSelectivity, type RunRecord } from '../engine/runStore';
+import { latestCheckpointName, readRun, readSelectivity, type RunRecord } from '../engine/runStore';
 import { RUN_FILES } from '../protocol/runStore';
 import { SWEEP_FILES } from '../protocol/sweep';
 import type { RunViewState } from '../protocol/webview';
@@ -98,4 +98,15 @@ export async function readRunFolder(dir: string, runId?: string, options: ReadRu
     state.classResponses = classResponses;
   }
   return state;
+}
+
+/** The newest saved model.json of a run: checkpoints/latest first, then any checkpoint, then the folder itself. */
+export async function findRunModel(dir: string): Promise<string | undefined> {
+  const ckpt = path.join(dir, RUN_FILES.checkpointsDir);
+  const latest = latestCheckpointName(dir);
+  if (latest && (await exists(path.join(ckpt, latest, 'model.json')))) return path.join(ckpt, latest, 'model.json');
+  for (const n of (await subfolders(ckpt)).reverse()) {
+    if (await exists(path.join(ckpt, n, 'model.json'))) return path.join(ckpt, n, 'model.json');
+  }
+  return (await exists(path.join(dir, 'model.json'))) ? path.join(dir, 'model.json') : undefined;
 }

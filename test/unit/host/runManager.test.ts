@@ -2,7 +2,7 @@
 // a tiny run end to end, a queue beyond the limit, graceful stop, second stop kills, a crash.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { RunConfig } from '../../../src/protocol/config';
@@ -10,7 +10,7 @@ import type { EngineEvent } from '../../../src/protocol/events';
 import { createRunDir } from '../../../src/engine/runStore';
 import { RunManager } from '../../../src/host/runManager';
 import { RunViewStore } from '../../../src/host/runViewStore';
-import { readRunFolder } from '../../../src/host/runFolders';
+import { findRunModel, readRunFolder } from '../../../src/host/runFolders';
 
 const workerPath = path.resolve(__dirname, '../../../src/engine/worker.js');
 
@@ -78,6 +78,18 @@ test('engine client', { skip: !existsSync(workerPath) && 'engine worker not buil
     assert.equal(disk?.metrics.length, 2);
     assert.ok(disk!.selectivity.length >= 1 && disk!.selectivity[0].layers[0].si instanceof Float32Array);
     assert.deepEqual(Array.from(disk!.selectivity.at(-1)!.layers[0].si), Array.from(s.selectivity.at(-1)!.layers[0].si));
+
+    // "Analyse Model..." on that run: its final model on its own config's held-out data, into a new folder.
+    const modelPath = await findRunModel(runDir);
+    assert.ok(modelPath && modelPath.endsWith('model.json'), String(modelPath));
+    const savedConfig = JSON.parse(readFileSync(path.join(runDir, 'config.json'), 'utf8')) as RunConfig;
+    const analysisDir = createRunDir(root, 'tiny-analysis');
+    const analysisId = path.basename(analysisDir);
+    manager.submit({ kind: 'analyze', runId: analysisId, runDir: analysisDir, modelPath, config: savedConfig });
+    const analysed = await finished(analysisId);
+    assert.equal(analysed.summary.state, 'completed', JSON.stringify(analysed.summary));
+    assert.ok(events.some((e) => e.type === 'selectivity' && e.runId === analysisId));
+    await idle(manager);
   });
 
   await t.test('queues beyond the limit; stop is graceful first, a kill second', async () => {
