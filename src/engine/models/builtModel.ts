@@ -62,7 +62,12 @@ export interface WrapOptions {
  */
 export function wrapLayersModel(model: tfl.LayersModel, options: WrapOptions = {}): BuiltModel {
   const found = findUnitLayers(model);
-  if (found.length === 0) throw new Error('no ReLU layer found (need Conv/Dense with activation "relu", ReLU or Activation("relu") layers)');
+  if (found.length === 0) {
+    throw new Error(
+      'no ReLU layer found among its top-level layers (units are the outputs of Conv/Dense layers with activation "relu", ' +
+        'ReLU layers and Activation("relu") layers; layers inside nested models are not searched)',
+    );
+  }
   if (model.inputs.length !== 1 || model.outputs.length !== 1) throw new Error('the model must have exactly one input and one output');
   const probe = tfl.model({ inputs: model.inputs, outputs: [model.outputs[0], ...found.map((f) => f.output)], name: `${model.name}_probe` });
   const unitLayers = found.map((f) => f.info);

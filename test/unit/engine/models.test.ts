@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { FastBatchNorm, buildModel, restoreBuiltModel, saveModelAtomic } from '../../../src/engine/models';
+import { FastBatchNorm, buildModel, resolveCheckpointDir, restoreBuiltModel, saveModelAtomic } from '../../../src/engine/models';
 import { isEngineError } from '../../../src/engine/errors';
 import type { ModelName } from '../../../src/protocol/config';
 
@@ -144,6 +144,11 @@ describe('resnet20', () => {
       }),
     );
     assert.deepEqual(a, b, 'restored model gives identical outputs');
+    // A crash between saveModelAtomic's two renames leaves only the previous checkpoint, moved aside: still found.
+    fs.renameSync(dir, `${dir}.old-123`);
+    assert.equal(resolveCheckpointDir(dir), `${dir}.old-123`);
+    fs.renameSync(`${dir}.old-123`, dir);
+    assert.equal(resolveCheckpointDir(dir), dir);
     x.dispose();
     built.dispose();
     restored.dispose();
