@@ -197,6 +197,11 @@ export class SweepController implements vscode.Disposable {
           const done = index.runs.filter((r) => r.status === 'completed' || r.status === 'failed').length;
           s.progress?.report(done, index.runs.length, index.runs.filter((r) => r.status === 'running').length);
         }
+        // The sweep figures grow a point per finished run.
+        if (e.run.status === 'completed' || e.run.status === 'failed') {
+          const report = this.reportMessage(e.sweepDir);
+          if (report) this.controller.hub.broadcast(report, ['panel']);
+        }
         if (e.run.status === 'failed') this.log.warn(`[${e.run.runId}] failed in sweep ${s.name}: ${e.run.error ?? ''}`);
         break;
       }
