@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import type { EngineEvent, RunMeta } from '../../../src/protocol/events';
+import type { RunMeta } from '../../../src/protocol/events';
 import type { SweepIndex, SweepProcessEvent } from '../../../src/protocol/sweep';
 
 const root = path.resolve(__dirname, '../../../..');
@@ -73,8 +73,9 @@ test('killed sweep resumes: completed runs kept as they were, interrupted runs c
   const first = startCli(['sweep', file], (e, all) => {
     if (killed) return;
     const done = new Set(all.filter((x) => x.type === 'sweepRunState' && x.run.status === 'completed').map((x) => (x as { run: { runId: string } }).run.runId));
-    const checkpointed = all.some((x) => x.type === 'checkpoint' && !done.has((x as EngineEvent & { runId: string }).runId));
-    if (done.size >= 1 && checkpointed && e.type === 'checkpoint') {
+    // A checkpoint before the last epoch, so that run still has epochs left when the kill lands.
+    const early = (x: SweepProcessEvent) => x.type === 'checkpoint' && x.epoch < tinyBase.train.epochs && !done.has(x.runId);
+    if (done.size >= 1 && all.some(early) && early(e)) {
       killed = true;
       process.kill(-first.child.pid!, 'SIGKILL');
     }
@@ -100,7 +101,7 @@ test('killed sweep resumes: completed runs kept as they were, interrupted runs c
       return [r.name, { text: readFileSync(f, 'utf8'), mtime: statSync(f).mtimeMs, metrics: readFileSync(path.join(sweepDir, r.dir, 'metrics.jsonl'), 'utf8') }];
     }),
   );
-  const checkpointedRun = first.events.filter((x) => x.type === 'checkpoint').map((x) => (x as { runId: string }).runId).find((id) => interrupted.some((r) => r.runId === id));
+  const checkpointedRun = first.events.filter((x) => x.type === 'checkpoint' && x.epoch < tinyBase.train.epochs).map((x) => (x as { runId: string }).runId).find((id) => interrupted.some((r) => r.runId === id));
 
   // 2) Same command again: it finishes everything without retraining what was done.
   const second = startCli(['sweep', file]);
