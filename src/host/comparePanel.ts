@@ -38,7 +38,7 @@ export class ComparePanelManager implements vscode.Disposable {
       }),
     );
     const unsubscribe = controller.store.onDidChange((runId) => {
-      if (this.panel && this.runIds.includes(runId)) this.refreshSoon();
+      if (this.panel && this.runIds.some((id) => id === runId || this.knownId(id) === runId)) this.refreshSoon();
     });
     this.disposables.push({ dispose: unsubscribe });
   }
@@ -54,7 +54,7 @@ export class ComparePanelManager implements vscode.Disposable {
   async show(runIds: string[]): Promise<void> {
     this.runIds = [...new Set(runIds)];
     // Runs only listed in the tree so far are read from disk now (their folders are known).
-    await Promise.all(this.runIds.map((id) => this.controller.ensureLoaded(id).catch(() => undefined)));
+    await Promise.all(this.runIds.map((id) => this.controller.ensureLoaded(this.knownId(id)).catch(() => undefined)));
     if (this.panel) {
       this.panel.title = this.title();
       this.panel.reveal(undefined, false);
@@ -128,15 +128,24 @@ export class ComparePanelManager implements vscode.Disposable {
     const sources: CompareSource[] = [];
     const missing: string[] = [];
     for (const runId of this.runIds) {
-      const dir = this.controller.location(runId)?.dir;
+      const dir = this.controller.location(runId)?.dir ?? this.controller.location(this.knownId(runId))?.dir;
       if (dir) sources.push({ runId, dir });
       else missing.push(`${runId}: this run has no folder on disk (yet).`);
     }
     return { sources, missing };
   }
 
+  /**
+   * The id the host's store uses for a run: the sweep tab speaks the engine's ids ("<sweep>--<run>") while runs
+   * read from disk are listed as "<group>/<run folder>"; meta.runId links the two.
+   */
+  private knownId(runId: string): string {
+    if (this.controller.store.has(runId)) return runId;
+    return this.controller.store.all().find((r) => r.meta?.runId === runId)?.runId ?? runId;
+  }
+
   private fingerprint(runId: string): string {
-    const s = this.controller.store.get(runId);
+    const s = this.controller.store.get(this.knownId(runId));
     return s ? `${s.state}/${s.metrics.length}/${s.selectivity.length}` : '';
   }
 
@@ -157,7 +166,7 @@ export class ComparePanelManager implements vscode.Disposable {
       if (changed) this.send();
       // Keep watching while any compared run is still going.
       const live = this.runIds.some((id) => {
-        const s = this.controller.store.get(id);
+        const s = this.controller.store.get(this.knownId(id));
         return s !== undefined && !isTerminal(s.state);
       });
       if (live && changed) this.refreshSoon();
