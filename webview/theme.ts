@@ -1,6 +1,6 @@
 // Colours for canvas drawing, read from VS Code's theme variables. SVG and HTML use the CSS variables
 // directly (styles.css); canvas cannot, so it asks here and redraws when the theme changes.
-import { color, interpolateLab, piecewise } from 'd3';
+import { color, hcl, interpolateLab, piecewise } from 'd3';
 
 export interface Palette {
   /** Bumps on every theme change; views use it as a redraw key. */
@@ -49,8 +49,11 @@ function readPalette(version: number): Palette {
     cssVar('--vscode-charts-purple', '#652d90'),
     cssVar('--vscode-charts-yellow', '#bf8803'),
   ];
-  // Background -> theme blue -> foreground: low means fade into the page, high stands out in any theme.
-  const heatStops = [background, blue, foreground];
+  // Background -> theme blue -> the same hue far from the page (deep navy on light themes, pale blue on dark
+  // ones): lightness moves one way only, low fades into the page, and high never turns into a neutral grey.
+  const b = hcl(blue);
+  const lightPage = hcl(background).l > 50;
+  const heatStops = [background, blue, hcl(b.h, Math.min(b.c, 55), lightPage ? 25 : 88).formatHex()];
   const ramp = piecewise(interpolateLab, heatStops);
   const heatRamp = new Uint8ClampedArray(256 * 4);
   for (let i = 0; i < 256; i++) {

@@ -131,7 +131,9 @@ describe('panel', () => {
     // The preferred class of the top row is at the top of the ramp, i.e. the theme's foreground (#cccccc).
     const pref = typed(fc1.preferred)[top];
     const pixel = await cellPixel(page, 0, pref);
-    assertNear(pixel, [0xcc, 0xcc, 0xcc], 'top of the ramp is the dark theme foreground');
+    const rampEnd = await rampTop(page);
+    assertNear(pixel, rampEnd, 'the max cell has the colour at the top of the ramp');
+    assert.ok(rampEnd[2] > 200 && rampEnd[0] < rampEnd[2], `dark theme: the top of the ramp is a pale blue, got ${rampEnd}`);
     await screenshot(page, 'panel-dark.png');
   });
 
@@ -218,7 +220,9 @@ describe('panel', () => {
     const lightBar = await page.$eval('.hist-card rect.bar', (r) => getComputedStyle(r).fill);
     assert.notEqual(lightBar, darkBar);
     const pixel = await cellPixel(page, 0, pref);
-    assertNear(pixel, [0x3b, 0x3b, 0x3b], 'top of the ramp is the light theme foreground');
+    const rampEnd = await rampTop(page);
+    assertNear(pixel, rampEnd, 'the max cell has the colour at the top of the light ramp');
+    assert.ok(rampEnd[2] < 160 && rampEnd[0] < rampEnd[2], `light theme: the top of the ramp is a deep blue, got ${rampEnd}`);
     const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     assert.equal(bg, 'rgb(255, 255, 255)');
     await screenshot(page, 'panel-unit-light.png');
@@ -264,6 +268,11 @@ describe('panel', () => {
     await assertClean(page);
   });
 });
+
+async function rampTop(page: Page): Promise<number[]> {
+  const hex = (await page.getAttribute('.heat-canvas', 'data-ramp-top')) ?? '';
+  return [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+}
 
 function assertNear(rgba: number[], rgb: number[], message: string): void {
   assert.ok(

@@ -172,6 +172,7 @@ export class Heatmap {
     }
     ctx.putImageData(image, 0, 0);
     this.drawLegend(pal, input.norm === 'global' ? globalMax : undefined);
+    this.canvas.dataset.rampTop = pal.heatStops[pal.heatStops.length - 1];
     this.lastBuildMs = performance.now() - t0;
     this.root.dataset.buildMs = this.lastBuildMs.toFixed(1);
   }
