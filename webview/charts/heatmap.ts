@@ -135,7 +135,9 @@ export class Heatmap {
       }
       this.build(input, pal);
       this.layout();
-    } else if (prev?.selectedUnit !== input.selectedUnit || prev?.classNames !== input.classNames) {
+    } else if (prev?.classNames !== input.classNames) {
+      this.layout();
+    } else if (prev?.selectedUnit !== input.selectedUnit) {
       this.blit();
     }
   }
