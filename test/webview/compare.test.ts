@@ -8,7 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import { readCompareRuns, stripCommonPrefix } from '../../src/host/compareRuns';
 import { compareArgs } from '../../src/host/compareSelection';
 import type { CompareRun, CompareToWebview } from '../../src/protocol/compare';
-import { comparePage, encodeForPage, openCompare, VARIANTS, writeRunFolders } from './compareRunFolders';
+import { comparePage, encodeForPage, openCompare, recorded, VARIANTS, writeRunFolders } from './compareRunFolders';
 import { ensureBundle, frame, launchBrowser, screenshot, send, startServer } from './harness';
 
 declare const document: any;
@@ -18,6 +18,11 @@ let browser: Browser;
 let server: Server;
 let url: string;
 let message: CompareToWebview;
+
+/** The recorded run: N epochs (the variants' third run stops after 2). */
+const rec = recorded();
+const N = rec.epochs;
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
 function expectedBins(si: ArrayLike<number>, n: number): number[] {
   const counts = new Array(n).fill(0);
@@ -52,15 +57,15 @@ describe('compare runs', () => {
     assert.deepEqual(
       message.runs.map((r) => [r.name, r.alpha, r.seed, r.state, r.epochsDone]),
       [
-        ['alpha+1', 1, 1, 'completed', 3],
-        ['alpha-1', -1, 2, 'completed', 3],
+        ['alpha+1', 1, 1, 'completed', N],
+        ['alpha-1', -1, 2, 'completed', N],
         ['alpha-sched', '0*1 5*2', 3, 'stopped', 2],
       ],
     );
-    assert.equal(a.finalTestAcc, 0.89);
-    assert.ok(Math.abs(b.finalTestAcc - 0.91) < 1e-9);
+    assert.equal(a.finalTestAcc, rec.finalTestAcc);
+    assert.ok(Math.abs(b.finalTestAcc - (rec.finalTestAcc + 0.02)) < 1e-9);
     assert.equal(c.finalAlpha, 5);
-    assert.equal(a.selectivity?.epoch, 3);
+    assert.equal(a.selectivity?.epoch, N);
     assert.equal(c.selectivity?.epoch, 2);
     assert.deepEqual(a.selectivity?.layers.map((l) => [l.layer, l.units, l.si.length]), [
       ['conv1', 32, 32],
@@ -71,7 +76,7 @@ describe('compare runs', () => {
     const fa = a.selectivity!.layers[2].si;
     const fb = b.selectivity!.layers[2].si;
     for (let u = 0; u < fa.length; u++) assert.ok(Math.abs(fb[u] - fa[u] * 0.4) < 1e-6);
-    assert.equal(a.metrics.length, 3);
+    assert.equal(a.metrics.length, N);
     assert.equal(c.metrics.length, 2);
   });
 
@@ -134,7 +139,7 @@ describe('compare runs', () => {
     const strokes = await page.$$eval('.compare-curve-card path.series', (ps) => ps.map((p) => getComputedStyle(p).stroke));
     assert.deepEqual(strokes, fills);
     const legend = await page.$$eval('.compare-hist-card .legend .item', (items) => items.map((i) => i.textContent));
-    assert.deepEqual(legend, ['alpha+1 (epoch 3)', 'alpha-1 (epoch 3)', 'alpha-sched (epoch 2)']);
+    assert.deepEqual(legend, [`alpha+1 (epoch ${N})`, `alpha-1 (epoch ${N})`, 'alpha-sched (epoch 2)']);
     await screenshot(page, 'compare-dark.png');
   });
 
@@ -160,7 +165,7 @@ describe('compare runs', () => {
     const paths = await page.$$eval('.compare-curve-card path.series', (ps) => ps.map((p) => p.getAttribute('d') ?? ''));
     assert.equal(paths.length, 3);
     // Test accuracy by epoch: 3, 3 and 2 points (M + L commands).
-    assert.deepEqual(paths.map((d) => (d.match(/[ML]/g) ?? []).length), [3, 3, 2]);
+    assert.deepEqual(paths.map((d) => (d.match(/[ML]/g) ?? []).length), [N, N, 2]);
     await page.evaluate(() => {
       const s = document.querySelector('#compare-metric');
       s.value = 'layer:fc1';
@@ -191,9 +196,9 @@ describe('compare runs', () => {
     assert.deepEqual(
       rows.map((r) => [r.alpha, r.seed, r.acc, r.epochs, r.backend]),
       [
-        ['1', '1', '89.0%', '3', 'wasm'],
-        ['-1', '2', '91.0%', '3', 'wasm'],
-        ['0*1 5*2 (→ 5)', '3', `${(message.runs[2].finalTestAcc * 100).toFixed(1)}%`, '2/3', 'wasm'],
+        ['1', '1', pct(rec.finalTestAcc), String(N), rec.backend],
+        ['-1', '2', pct(rec.finalTestAcc + 0.02), String(N), rec.backend],
+        ['0*1 5*2 (→ 5)', '3', pct(message.runs[2].finalTestAcc), `2/${N}`, rec.backend],
       ],
     );
     const [a] = message.runs;

@@ -32,6 +32,17 @@ export const VARIANTS: Variant[] = [
   { name: 'alpha-sched', alpha: '0*1 5*2', seed: 3, si: (v, u) => Math.min(1, Math.sqrt(v) * 0.9 + (u % 3) * 0.03), acc: -0.15, epochs: 2 },
 ];
 
+/** Facts of the recorded run the variants derive from (the fixture may be re-recorded). */
+export function recorded(): { epochs: number; finalTestAcc: number; backend: string } {
+  const events: any[] = loadFixture('mnist-small-cnn-recorded.json');
+  const summary = events.find((e) => e.type === 'runFinished').summary;
+  return {
+    epochs: events.filter((e) => e.type === 'epoch').length,
+    finalTestAcc: summary.finalTestAcc,
+    backend: events.find((e) => e.type === 'runStarted').meta.backend,
+  };
+}
+
 function decode(v: any): any {
   if (Array.isArray(v)) return v.map(decode);
   if (v && typeof v === 'object') {

@@ -14,7 +14,7 @@ import { PNG } from 'pngjs';
 import { readCompareRuns } from '../../src/host/compareRuns';
 import { exportFile, ExportRejected, safeExportName } from '../../src/host/exportFile';
 import type { SaveFileRequest } from '../../src/protocol/compare';
-import { comparePage, encodeForPage, openCompare, writeRunFolders } from './compareRunFolders';
+import { comparePage, encodeForPage, openCompare, recorded, writeRunFolders } from './compareRunFolders';
 import { ARTIFACTS, ensureBundle, frame, launchBrowser, loadFixture, openApp, send, sendEvents, startServer } from './harness';
 
 declare const DOMParser: any;
@@ -132,7 +132,8 @@ describe('export from the compare panel', () => {
     for (const b of svg.cmpBars) assert.match(b.fill, /^rgb/);
     assert.ok(svg.texts.includes('SI distribution · conv1'), 'chart title');
     assert.ok(svg.texts.includes('class selectivity index'), 'axis label');
-    for (const legend of ['alpha+1 (epoch 3)', 'alpha-1 (epoch 3)', 'alpha-sched (epoch 2)']) assert.ok(svg.texts.includes(legend), `legend ${legend}`);
+    const n = recorded().epochs;
+    for (const legend of [`alpha+1 (epoch ${n})`, `alpha-1 (epoch ${n})`, 'alpha-sched (epoch 2)']) assert.ok(svg.texts.includes(legend), `legend ${legend}`);
     const file = save('export-compare-histogram.svg', m);
     const outside = PNG.sync.read(execFileSync('nice', ['convert', file, 'png:-'], { maxBuffer: 64 << 20 }));
     assert.equal(outside.width, svg.width);
