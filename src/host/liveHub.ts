@@ -3,7 +3,10 @@
 // ready until it says 'ready' again. Plain Node: works against the small WebviewLike surface of vscode.Webview.
 import type { EngineEvent } from '../protocol/events';
 import type { HostToWebview, WebviewToHost } from '../protocol/webview';
-import type { Surface } from './webviewHtml';
+import type { Surface as HtmlSurface } from './webviewHtml';
+
+/** The surfaces fed by the live run stream (the compare panel has its own feed). */
+export type Surface = Exclude<HtmlSurface, 'compare'>;
 
 export interface WebviewLike {
   postMessage(message: unknown): PromiseLike<boolean>;

@@ -10,7 +10,7 @@ import { isActive, isTerminal } from '../protocol/runView';
 import type { HostToWebview, WebviewToHost } from '../protocol/webview';
 import { checkConfigText, rangeOfField } from './configValidation';
 import { EventCoalescer } from './eventCoalescer';
-import { LiveHub, type LiveConnection } from './liveHub';
+import { LiveHub, type LiveConnection, type Surface } from './liveHub';
 import { nativeDir } from './nativeInstall';
 import { listRunFolders, readRunFolder } from './runFolders';
 import { RunManager, type RunJob } from './runManager';
@@ -20,7 +20,6 @@ import { RunViewStore } from './runViewStore';
 import { progressText } from './runText';
 import { readSettings, resolveRunsFolder } from './settings';
 import { UserError, userMessage } from './userMessage';
-import type { Surface } from './webviewHtml';
 import { COMPARE_COMMAND } from '../protocol/compare';
 import { saveExportedFile } from './saveExport';
 

@@ -2,7 +2,8 @@
 // nonce'd script (dist/webview.js), no inline handlers, no remote origins. Plain Node: no vscode.
 import { randomBytes } from 'node:crypto';
 
-export type Surface = 'panel' | 'sidebar';
+/** Where the bundle runs: the editor panel, the sidebar view, or engineer 9's compare panel. */
+export type Surface = 'panel' | 'sidebar' | 'compare';
 
 export interface WebviewHtmlInput {
   /** webview.cspSource: the origin the webview serves local resources from. */
