@@ -75,6 +75,12 @@ describe('sidebar', () => {
     assert.deepEqual(live, expectedBins(typed(next.layers[0].si), 20));
     assert.match((await page.getAttribute('.si-histogram svg', 'aria-label')) ?? '', /epoch 3$/);
 
+    await page.click('.stop');
+    await frame(page);
+    assert.deepEqual((await page.evaluate(() => (globalThis as any).__posted)).at(-1), { type: 'stopRun', runId: events[1].runId });
+    assert.equal(await page.textContent('.stop'), 'Stopping…');
+    assert.equal(await page.getAttribute('.stop', 'disabled'), '');
+
     await page.click('.open-panel');
     const posted = await page.evaluate(() => (globalThis as any).__posted);
     assert.deepEqual(posted.at(-1), { type: 'openPanel', runId: events[1].runId });

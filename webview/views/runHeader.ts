@@ -22,6 +22,7 @@ export class RunHeader {
   private error: HTMLElement;
   private gate = new ChangeGate();
   private runIds = '';
+  private stopRequested = new Set<string>();
   private run: RunViewState | undefined;
 
   constructor(container: HTMLElement, private readonly compact: boolean, actions: RunHeaderActions) {
@@ -34,7 +35,13 @@ export class RunHeader {
     this.runSelect.addEventListener('change', () => actions.onPickRun(this.runSelect.value));
     this.runSelectWrap = el('div', { className: 'run-select-wrap' }, [this.runSelect]);
     this.stop = el('vscode-button', { className: 'stop', text: 'Stop', attrs: { secondary: true, 'aria-label': 'Stop this run' } });
-    this.stop.addEventListener('click', () => this.run && actions.onStop(this.run.runId));
+    this.stop.addEventListener('click', () => {
+      if (!this.run || this.stopRequested.has(this.run.runId)) return;
+      // The engine finishes the current batch and checkpoints first; say so until the run reports its end.
+      this.stopRequested.add(this.run.runId);
+      actions.onStop(this.run.runId);
+      this.showStop(this.run);
+    });
     this.facts = el('dl', { className: 'facts' });
     this.progress = el('vscode-progress-bar', { attrs: { 'aria-label': 'Run progress' } }) as HTMLElement & { value?: number; max: number };
     this.progress.max = 100;
@@ -49,6 +56,13 @@ export class RunHeader {
       this.error,
     );
     container.appendChild(this.root);
+  }
+
+  private showStop(run: RunViewState): void {
+    const stopping = run.state === 'stopping' || (this.stopRequested.has(run.runId) && isActive(run.state));
+    this.stop.hidden = !isActive(run.state);
+    this.stop.toggleAttribute('disabled', stopping);
+    setText(this.stop, stopping ? 'Stopping…' : 'Stop');
   }
 
   update(runs: RunViewState[], run: RunViewState | undefined): void {
@@ -71,7 +85,7 @@ export class RunHeader {
     setText(this.name, meta?.name ?? run.runId);
     setText(this.badge, run.state);
     this.badge.className = `state-badge state-${run.state}`;
-    this.stop.hidden = !isActive(run.state);
+    this.showStop(run);
 
     const last = latestMetrics(run);
     const p = run.progress;
