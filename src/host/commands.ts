@@ -69,6 +69,7 @@ export function registerCommands(deps: CommandDeps): void {
     if (runId) await deps.panel.show(runId);
   });
   register(COMMANDS.stopRun, async (arg?: RunArg) => {
+    if (isGroup(arg)) return deps.sweeps.stopGroup(arg.name);
     const runId = runIdOf(arg) ?? (await pickRun(deps, (s) => isActive(s) || s === 'queued', 'Stop which run?'));
     if (!runId) return;
     if (deps.sweeps.ownsRun(runId)) deps.sweeps.stopRun(runId);
@@ -76,6 +77,12 @@ export function registerCommands(deps: CommandDeps): void {
   });
   register(COMMANDS.resumeRun, async (arg?: RunArg) => {
     controller.requireTrust('Resuming a run');
+    if (isGroup(arg)) {
+      // A sweep resumes as a whole: completed points are kept, stopped ones continue from their checkpoints.
+      const dir = deps.sweeps.folderOfGroup(arg.name);
+      if (!dir) throw new UserError(`The folder of sweep "${arg.name}" is unknown.`);
+      return deps.sweeps.start(dir);
+    }
     const runId = runIdOf(arg) ?? (await pickRun(deps, (s) => s === 'stopped' || s === 'failed', 'Resume which run?'));
     if (!runId) return;
     await controller.resume(runId);
@@ -133,6 +140,10 @@ export function registerCommands(deps: CommandDeps): void {
     await deps.sweeps.refreshFromDisk();
     deps.tree.refreshSoon();
   });
+}
+
+function isGroup(arg: RunArg): arg is { kind: 'group'; name: string } {
+  return !!arg && typeof arg === 'object' && 'kind' in arg && arg.kind === 'group';
 }
 
 function runIdOf(arg: RunArg): string | undefined {

@@ -58,7 +58,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
       item.id = `group:${node.name}`;
       item.iconPath = new vscode.ThemeIcon(live ? 'sync~spin' : 'layers');
       item.description = `${members.length} run${members.length === 1 ? '' : 's'}${live ? ` · ${live} active` : ''}`;
-      item.contextValue = 'sweep.group';
+      item.contextValue = live ? 'sweep.group.running' : 'sweep.group';
       return item;
     }
     const s = this.controller.store.get(node.runId);

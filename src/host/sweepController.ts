@@ -151,6 +151,13 @@ export class SweepController implements vscode.Disposable {
     return { report: (d, t, r) => report(d, t, r), end: () => end() };
   }
 
+  /** Stop the live sweep shown as this tree group. */
+  stopGroup(name: string): void {
+    const s = [...this.live.values()].find((x) => x.name === name);
+    if (!s) throw new UserError(`The sweep "${name}" is not running.`);
+    this.stopSweep(s);
+  }
+
   stopRun(runId: string): void {
     for (const s of this.live.values()) if (s.runIds.has(runId)) this.stopSweep(s);
   }
