@@ -267,6 +267,7 @@ describe('panel', () => {
     assert.equal(canvas.units, '2048');
     assert.equal(canvas.classes, '200');
     assert.equal(await page.$$eval('.heatmap rect', (r) => r.length), 0, 'no SVG cells');
+    assert.match((await page.textContent('.legend-text')) ?? '', /each pixel averages 4\.9 units/);
     console.log(`2048x200 heatmap: build ${t.build.toFixed(1)} ms, event-to-frame ${t.total.toFixed(1)} ms`);
     assert.ok(t.build < 400, `build took ${t.build} ms`);
     assert.ok(t.total < 1500, `render took ${t.total} ms`);

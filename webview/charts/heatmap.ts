@@ -62,6 +62,7 @@ export class Heatmap {
   private order: Int32Array = new Int32Array(0);
   private cursorRow = 0;
   private cursorClass = 0;
+  private scaleText = '';
   private geometry = { w: 0, h: 0, colW: 0, rowH: 0, showLabels: false };
   /** Milliseconds of the last full rebuild (tests and tuning read it from data-build-ms). */
   lastBuildMs = 0;
@@ -187,8 +188,7 @@ export class Heatmap {
       for (let y = 0; y < 10; y++) image.data.set(pal.heatRamp.subarray(k, k + 4), (y * 160 + x) * 4);
     }
     ctx.putImageData(image, 0, 0);
-    this.legendText.textContent =
-      globalMax === undefined ? 'each unit scaled to its own max' : `0 – ${fmtNum(globalMax)} (mean activation)`;
+    this.scaleText = globalMax === undefined ? 'each unit scaled to its own max' : `0 – ${fmtNum(globalMax)} (mean activation)`;
   }
 
   /** Fits cells to the width: whole pixels per cell when they fit, otherwise the image is scaled down smoothly. */
@@ -203,6 +203,11 @@ export class Heatmap {
     const h = Math.round(rowH * U);
     const showLabels = C <= 60 && colW >= 9;
     this.geometry = { w, h, colW, rowH, showLabels };
+    // Say when pixels average several units or classes, so nobody reads a blended row as one unit.
+    const blend = [rowH < 1 ? `${(1 / rowH).toFixed(1)} units` : '', colW < 1 ? `${(1 / colW).toFixed(1)} classes` : '']
+      .filter(Boolean)
+      .join(' × ');
+    this.legendText.textContent = blend ? `${this.scaleText} · each pixel averages ${blend}` : this.scaleText;
     const dpr = window.devicePixelRatio || 1;
     this.canvas.width = Math.round(w * dpr);
     this.canvas.height = Math.round(h * dpr);
