@@ -218,6 +218,31 @@ describe('compare runs', () => {
     await page.close();
   });
 
+  it('a message that went through JSON (arrays as objects, NaN as null) draws the same', async () => {
+    const p = await openCompare(browser, url);
+    const json = JSON.parse(
+      JSON.stringify(message, (_k, v) => (v instanceof Float32Array ? Object.fromEntries(Array.from(v, (x, i) => [i, x])) : v)),
+    );
+    await p.evaluate((m) => (globalThis as any).harness.send(m), json);
+    await frame(p);
+    for (const run of message.runs) {
+      const counts = await p.$$eval(`.compare-histogram rect.cmp-bar[data-run="${run.name}"]`, (rs) => rs.map((r) => Number(r.getAttribute('data-count'))));
+      assert.deepEqual(counts, expectedBins(run.selectivity!.layers[0].si, 20));
+    }
+    // NaN network SI of epochs without analysis stays a gap, not 0: pick network SI and count points.
+    await p.evaluate(() => {
+      const s = document.querySelector('#compare-metric');
+      s.value = 'networkSI';
+      s.dispatchEvent(new Event('change'));
+    });
+    await frame(p);
+    const finite = message.runs.map((r) => r.metrics.filter((m) => Number.isFinite(m.networkSI)).length);
+    const drawn = await p.$$eval('.compare-curve-card path.series', (ps) => ps.map((e) => (e.getAttribute('d')?.match(/[ML]/g) ?? []).length));
+    assert.deepEqual(drawn, finite);
+    await assertClean(p);
+    await p.close();
+  });
+
   it('many runs (a sweep) draw as step outlines; light theme', async () => {
     const many: CompareToWebview = {
       type: 'compare',

@@ -5,6 +5,7 @@ import { installChartExport } from '../export/exportBar';
 import { watchTheme } from '../theme';
 import { loadPersisted, onHostMessage, post, savePersisted } from '../vscodeApi';
 import { CompareView, type CompareUi } from './compareView';
+import { fixCompareMessage } from './transport';
 import './compare.css';
 
 /** Persisted webview state: the host's panel serializer reads runIds to reopen the same comparison. */
@@ -34,7 +35,7 @@ export function startCompareApp(app: HTMLElement): CompareView {
   installChartExport(app, (m) => post(m), (message) => post({ type: 'log', message: `Export failed: ${message}` }));
   onHostMessage((message) => {
     if (message.type !== 'compare') return;
-    const data = message as CompareToWebview;
+    const data = fixCompareMessage(message as CompareToWebview);
     state = { ...state, runIds: data.runs.map((r) => r.runId) };
     savePersisted(state);
     view.update(data);
