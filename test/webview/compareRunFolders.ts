@@ -33,13 +33,14 @@ export const VARIANTS: Variant[] = [
 ];
 
 /** Facts of the recorded run the variants derive from (the fixture may be re-recorded). */
-export function recorded(): { epochs: number; finalTestAcc: number; backend: string } {
+export function recorded(): { epochs: number; finalTestAcc: number; backend: string; name: string } {
   const events: any[] = loadFixture('mnist-small-cnn-recorded.json');
   const summary = events.find((e) => e.type === 'runFinished').summary;
   return {
     epochs: events.filter((e) => e.type === 'epoch').length,
     finalTestAcc: summary.finalTestAcc,
     backend: events.find((e) => e.type === 'runStarted').meta.backend,
+    name: events.find((e) => e.type === 'runStarted').meta.name,
   };
 }
 

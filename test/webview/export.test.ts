@@ -174,6 +174,7 @@ describe('export from the run panel (curves, histogram, canvas heatmap, unit vie
     assert.ok(cards.every(Boolean), 'each chart card has an export bar');
 
     const m = await exportVia(page, '.heat-card', 'SVG');
+    assert.ok(m.name.startsWith(`${recorded().name}-class-means-`), `file named after the run and the chart: ${m.name}`);
     const svg = await inspectSvg(page, m.data);
     assert.equal(svg.parserError, 0);
     assert.equal(svg.images.filter((h: string) => h.startsWith('data:image/png;base64')).length >= 1, true, 'heatmap canvas as an image');
@@ -197,7 +198,7 @@ describe('export from the run panel (curves, histogram, canvas heatmap, unit vie
     await page.click('.bin-units .chip');
     await page.waitForSelector('.unit-view:not([hidden]) .card-head .export-bar');
     const m = await exportVia(page, '.unit-view', 'SVG');
-    assert.match(m.name, /^unit-\d+-/);
+    assert.match(m.name.slice(recorded().name.length), /^-unit-\d+-/);
     const svg = await inspectSvg(page, m.data);
     assert.equal(svg.parserError, 0);
     assert.doesNotMatch(m.data, />Close</, 'buttons are not exported');

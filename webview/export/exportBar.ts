@@ -32,7 +32,9 @@ export function chartName(target: Element): string {
   const explicit = target.getAttribute('data-export-name');
   if (explicit) return slug(explicit);
   const title = target.querySelector('.chart-title, .unit-title, h3, h4')?.textContent?.trim();
-  if (title) return slug(title);
+  // Charts of one run (run tab, sidebar) carry the run's name, so exports of several runs do not collide.
+  const run = target.closest('.run-tab, .surface-sidebar') ? document.querySelector('h1.run-name, h2.run-name')?.textContent?.trim() : undefined;
+  if (title) return slug(run ? `${run} ${title}` : title);
   const figure = target.getAttribute('data-figure');
   if (figure) return slug(`sweep-${figure}`);
   const label = target.querySelector('svg[aria-label]')?.getAttribute('aria-label');
