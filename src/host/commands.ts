@@ -10,7 +10,7 @@ import type { ConfigDiagnostics } from './configEditor';
 import { freeConfigPath, listTemplates, retargetTemplate } from './configTemplates';
 import type { LivePanelManager } from './livePanel';
 import { installNativePackage, nativeDir, type NativePackage } from './nativeInstall';
-import type { RunController } from './runController';
+import { withField, type RunController } from './runController';
 import type { RunsNode, RunsTreeProvider } from './runsTree';
 import { findRunModel } from './runFolders';
 import { runDescription } from './runText';
@@ -115,7 +115,7 @@ export function registerCommands(deps: CommandDeps): void {
       const first = errors[0];
       const line = doc.positionAt(first.offset).line + 1;
       void vscode.window.showErrorMessage(
-        `Selectivity Lens: ${path.basename(uri.fsPath)}:${line}${first.field ? ` ${first.field}` : ''}: ${first.message}${errors.length > 1 ? ` (and ${errors.length - 1} more; see Problems)` : ''}`,
+        `Selectivity Lens: ${withField(`${path.basename(uri.fsPath)}:${line}`, first.field, first.message)}: ${first.message}${errors.length > 1 ? ` (and ${errors.length - 1} more; see Problems)` : ''}`,
       );
     }
   });

@@ -1,6 +1,6 @@
 // The host's one place where runs live: it starts, stops, resumes, analyses and deletes runs, keeps their
 // state (live from engines, past from disk), feeds the webviews and tells the user what went wrong.
-import { existsSync, promises as fs } from 'node:fs';
+import { existsSync, promises as fs, statSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -181,11 +181,16 @@ export class RunController implements vscode.Disposable {
   }
 
   private async showEngineError(e: Extract<EngineEvent, { type: 'error' }>): Promise<void> {
-    const actions = e.file ? ['Open File', 'Show Log'] : ['Show Log'];
-    const where = e.file && !e.message.includes(path.basename(e.file)) ? ` (${e.file}${e.field ? `, field ${e.field}` : ''})` : '';
-    const pick = await vscode.window.showErrorMessage(`Selectivity Lens: ${e.message}${where}`, ...actions);
+    // Where to take the user: the config at the field at fault, or the file named (when it is a file).
+    const configPath = e.runId ? this.locations.get(e.runId)?.configPath : undefined;
+    const fileIsConfig = !!e.file && !!configPath && path.resolve(e.file) === path.resolve(configPath);
+    const openable = !!e.file && !fileIsConfig && isRegularFile(e.file);
+    const actions = [...(configPath && (e.field || fileIsConfig) ? ['Open Config'] : []), ...(openable ? ['Open File'] : []), 'Show Log'];
+    const named = e.file && !e.message.includes(path.basename(e.file)) ? ` (${e.file})` : '';
+    const pick = await vscode.window.showErrorMessage(`Selectivity Lens: ${e.message}${named}`, ...actions);
     if (pick === 'Show Log') this.log.show(true);
-    if (pick === 'Open File' && e.file) await openAtField(e.file, e.field);
+    if (pick === 'Open Config' && configPath) await openAtField(configPath, e.field);
+    if (pick === 'Open File' && e.file) await openAtField(e.file, /\.selectivity\.json$/i.test(e.file) ? e.field : undefined);
   }
 
   /** Mirror host-side states (queued) into the store so the tree and snapshots show them. */
@@ -235,7 +240,7 @@ export class RunController implements vscode.Disposable {
       const first = errors[0];
       const pos = doc.positionAt(first.offset);
       const more = errors.length > 1 ? ` (and ${errors.length - 1} more problem${errors.length > 2 ? 's' : ''})` : '';
-      const where = `${path.basename(uri.fsPath)}:${pos.line + 1}${first.field ? ` ${first.field}` : ''}`;
+      const where = withField(`${path.basename(uri.fsPath)}:${pos.line + 1}`, first.field, first.message);
       void vscode.window.showErrorMessage(`Selectivity Lens: ${where}: ${first.message}${more}`, 'Go to Problem').then(async (pick) => {
         if (!pick) return;
         const editor = await vscode.window.showTextDocument(doc);
@@ -515,6 +520,19 @@ export class AlreadyReported extends Error {
 }
 
 export class TrustRequired extends AlreadyReported {}
+
+/** "file:line field" unless the message already names the field. */
+export function withField(where: string, field: string | undefined, message: string): string {
+  return field && !message.includes(field) ? `${where} ${field}` : where;
+}
+
+function isRegularFile(p: string): boolean {
+  try {
+    return statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
 
 /** Open a config file with the cursor on a field (dotted path), or at the top. */
 export async function openAtField(file: string, field: string | undefined): Promise<void> {
