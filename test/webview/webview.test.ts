@@ -204,6 +204,27 @@ describe('panel', () => {
     assert.equal(await page.getAttribute('.unit-view', 'data-unit'), unit);
   });
 
+  it('reaches histogram bars and their units with the keyboard', async () => {
+    const fc1 = lastSelectivity(events).layers[2];
+    const counts = expectedBins(typed(fc1.si), 20);
+    // The last non-empty bar (the mouse test picked the first one).
+    const target = counts.length - 1 - [...counts].reverse().findIndex((c) => c > 0);
+    await page.focus('.hist-card rect.bar[tabindex="0"]');
+    await page.keyboard.press('Home');
+    for (let i = 0; i < target; i++) await page.keyboard.press('ArrowRight');
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-bin')), String(target));
+    await page.keyboard.press('Enter');
+    await frame(page);
+    assert.equal(await page.getAttribute(`.hist-card rect.bar[data-bin="${target}"]`, 'aria-pressed'), 'true');
+    assert.equal(await page.$$eval('.bin-units .chip', (c) => c.length), counts[target]);
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.classList.contains('chip')), true);
+    await page.keyboard.press('Enter');
+    await frame(page);
+    const first = await page.getAttribute('.bin-units .chip', 'data-unit');
+    assert.equal(await page.getAttribute('.unit-view', 'data-unit'), first);
+  });
+
   it('scrubs back to an earlier epoch', async () => {
     await page.$eval('.scrubber', (s) => {
       (s as any).value = '0';
