@@ -136,8 +136,8 @@ export function registerCommands(deps: CommandDeps): void {
     await controller.deleteRun(runId);
   });
   register(COMMANDS.refreshRuns, async () => {
-    await controller.refreshFromDisk();
     await deps.sweeps.refreshFromDisk();
+    if (await controller.refreshFromDisk()) controller.hub.resnapshotAll();
     deps.tree.refreshSoon();
   });
 }

@@ -69,8 +69,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const refreshAll = async () => {
     try {
       await sweeps.refreshFromDisk();
-      await runs.refreshFromDisk();
-      runs.hub.resnapshotAll();
+      if (await runs.refreshFromDisk()) runs.hub.resnapshotAll();
     } catch (err) {
       log.warn(`Reading run folders failed: ${err instanceof Error ? err.message : String(err)}`);
     }

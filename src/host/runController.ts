@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type { RunConfig } from '../protocol/config';
 import type { EngineEvent } from '../protocol/events';
 import { isActive, isTerminal } from '../protocol/runView';
-import type { HostToWebview, WebviewToHost } from '../protocol/webview';
+import type { HostToWebview, RunViewState, WebviewToHost } from '../protocol/webview';
 import { checkConfigText, rangeOfField } from './configValidation';
 import { EventCoalescer } from './eventCoalescer';
 import { LiveHub, type LiveConnection, type Surface } from './liveHub';
@@ -405,9 +405,14 @@ export class RunController implements vscode.Disposable {
     return [main, ...extra.filter((f) => f !== main)];
   }
 
-  /** Reads every run folder; live runs keep their live state. */
-  async refreshFromDisk(): Promise<void> {
+  /**
+   * Reads every run folder; live runs keep their live state. Returns whether anything the views show changed
+   * (a run appeared, went, or moved on on disk), so webviews are re-sent a snapshot only then.
+   */
+  async refreshFromDisk(): Promise<boolean> {
     const seen = new Set<string>();
+    let changed = false;
+    const signature = (r: RunViewState | undefined) => (r ? `${r.state}:${r.metrics.length}:${r.selectivity.length}:${r.meta?.name ?? ''}` : '');
     for (const folder of this.runsFolders()) {
       for (const entry of await listRunFolders(folder)) {
         const runs = entry.kind === 'run' ? [{ runId: entry.runId, dir: entry.dir }] : entry.runs;
@@ -421,7 +426,12 @@ export class RunController implements vscode.Disposable {
           // Runs this session watched finish are already complete in memory (with arrays): keep them.
           if (existing && isTerminal(existing.state) && existing.selectivity.some((x) => x.layers.length > 0)) continue;
           this.locations.set(s.runId, { ...this.locations.get(s.runId), dir: r.dir, group: entry.kind === 'group' ? entry.name : undefined });
+          if (signature(existing) === signature(s)) continue;
+          changed = true;
+          // A run whose arrays were loaded keeps them loaded.
+          const hadArrays = existing?.selectivity.some((x) => x.layers.length > 0);
           this.store.putFromDisk(s, false);
+          if (hadArrays) await this.ensureLoaded(s.runId);
         }
       }
     }
@@ -431,6 +441,7 @@ export class RunController implements vscode.Disposable {
       if (newest) {
         await this.ensureLoaded(newest.runId);
         this.setActiveRun(newest.runId);
+        changed = true;
       }
     }
     // Runs whose folders were deleted outside VS Code disappear, unless they are live.
@@ -440,9 +451,11 @@ export class RunController implements vscode.Disposable {
         if (!dir || !existsSync(dir)) {
           this.store.delete(s.runId);
           this.locations.delete(s.runId);
+          changed = true;
         }
       }
     }
+    return changed;
   }
 
   private runIdForDir(dir: string): string | undefined {
