@@ -457,3 +457,26 @@ describe('transport', () => {
     await page.close();
   });
 });
+
+describe('throughput', () => {
+  it('folds a burst of 2,000 progress events into one frame', async () => {
+    const events = loadFixture(FIXTURE);
+    const page = await openApp(browser, url, { surface: 'panel', width: 1200, height: 900 });
+    await send(page, { type: 'snapshot', surface: 'panel', runs: [] });
+    const cut = events.findIndex((e) => e.type === 'selectivity' && e.epoch === 2) + 1;
+    await sendEvents(page, events.slice(0, cut));
+    const ms = await page.evaluate(async (runId) => {
+      const h = (globalThis as any).harness;
+      const t0 = performance.now();
+      for (let i = 1; i <= 2000; i++) {
+        h.send({ type: 'event', event: { v: 1, type: 'progress', runId, epoch: 3, epochs: 3, batch: i, batches: 2000, imgPerSec: 900, etaSec: 1, loss: 0.5 } });
+      }
+      await h.frame();
+      return performance.now() - t0;
+    }, events[1].runId);
+    assert.match((await page.textContent('.progress-text')) ?? '', /batch 2000\/2000/);
+    console.log(`2,000 progress events to screen: ${ms.toFixed(0)} ms`);
+    assert.ok(ms < 2000, `took ${ms} ms`);
+    await page.close();
+  });
+});
