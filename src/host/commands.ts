@@ -70,7 +70,7 @@ export function registerCommands(deps: CommandDeps): void {
   });
   register(COMMANDS.stopRun, async (arg?: RunArg) => {
     if (isGroup(arg)) return deps.sweeps.stopGroup(arg.name);
-    const runId = runIdOf(arg) ?? (await pickRun(deps, (s) => isActive(s) || s === 'queued', 'Stop which run?'));
+    const runId = runIdOf(arg) ?? (await pickRun(deps, (s) => isActive(s) || s === 'queued', 'Stop which run?', 'No run is running or queued.'));
     if (!runId) return;
     if (deps.sweeps.ownsRun(runId)) deps.sweeps.stopRun(runId);
     else controller.stop(runId);
@@ -83,7 +83,7 @@ export function registerCommands(deps: CommandDeps): void {
       if (!dir) throw new UserError(`The folder of sweep "${arg.name}" is unknown.`);
       return deps.sweeps.start(dir);
     }
-    const runId = runIdOf(arg) ?? (await pickRun(deps, (s) => s === 'stopped' || s === 'failed', 'Resume which run?'));
+    const runId = runIdOf(arg) ?? (await pickRun(deps, (s) => s === 'stopped' || s === 'failed', 'Resume which run?', 'No run is stopped or failed, so there is nothing to resume.'));
     if (!runId) return;
     await controller.resume(runId);
     await deps.panel.show(runId);
@@ -158,9 +158,9 @@ function folderOf(deps: CommandDeps, arg: RunArg): string | undefined {
   return runId ? deps.controller.location(runId)?.dir : undefined;
 }
 
-async function pickRun(deps: CommandDeps, filter: (state: RunState) => boolean, placeHolder: string): Promise<string | undefined> {
+async function pickRun(deps: CommandDeps, filter: (state: RunState) => boolean, placeHolder: string, none: string): Promise<string | undefined> {
   const runs = deps.controller.store.all().filter((r) => filter(r.state));
-  if (runs.length === 0) throw new UserError('There is no run in a state for that.');
+  if (runs.length === 0) throw new UserError(none);
   if (runs.length === 1) return runs[0].runId;
   const pick = await vscode.window.showQuickPick(
     runs.map((r) => ({ label: r.meta?.name ?? r.runId, description: `${r.state} · ${runDescription(r)}`, detail: r.runId, runId: r.runId })),
