@@ -238,6 +238,9 @@ describe('export from the run panel (curves, histogram, canvas heatmap, unit vie
     await send(page, { type: 'sweepSnapshot', sweeps: [{ sweepDir: '/tmp/tiny', index }] });
     await page.click('vscode-tab-header[data-tab="sweep"]');
     await frame(page);
+    // The sweep tab asks the host to compare its finished runs.
+    await page.click('.sl-sweep-compare');
+    assert.deepEqual(await page.evaluate(() => (globalThis as any).__posted.at(-1)), { type: 'compareRuns', runIds: runs.map((r) => r.runId) });
     const figures = await page.$$eval('.sl-sweep-figure', (fs) => fs.map((f) => !!f.querySelector('.export-bar')));
     if (figures.length === 0) {
       // The sweep tab draws figures only from data it understands; nothing to export then.

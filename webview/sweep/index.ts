@@ -87,6 +87,15 @@ export function mountSweep(container: HTMLElement, post: (message: unknown) => v
       b.addEventListener('click', () => send(message));
       header.appendChild(b);
     }
+    // Engineer 9 (additive): the finished runs of this sweep side by side in the Compare panel.
+    const finished = entry.index.runs.filter((r) => r.status === 'completed' || r.status === 'stopped');
+    if (finished.length >= 2) {
+      const compare = document.createElement('vscode-button');
+      compare.textContent = 'Compare runs';
+      compare.className = 'sl-sweep-compare';
+      compare.addEventListener('click', () => post({ type: 'compareRuns', runIds: finished.map((r) => r.runId) }));
+      header.appendChild(compare);
+    }
     root.appendChild(header);
     const figures = document.createElement('div');
     root.appendChild(figures);
