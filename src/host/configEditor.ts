@@ -1,7 +1,7 @@
 // Editor support for *.selectivity.json: "Run" / "Validate" / "Start Sweep" CodeLenses on the first line and
 // diagnostics at the exact field (the engine's own validator), refreshed on open, change and save.
 import * as vscode from 'vscode';
-import { checkConfigText, type ConfigCheck } from './configValidation';
+import { checkConfigText, configKindOf, type ConfigCheck } from './configValidation';
 
 export const CONFIG_SELECTOR: vscode.DocumentSelector = [
   { pattern: '**/*.selectivity.json' },
@@ -22,7 +22,7 @@ export class ConfigCodeLensProvider implements vscode.CodeLensProvider {
   provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
     if (!isConfigDocument(doc)) return [];
     const top = new vscode.Range(0, 0, 0, 0);
-    const kind = checkConfigText(doc.getText(), doc.uri.fsPath).kind;
+    const kind = configKindOf(doc.getText());
     const lenses: vscode.CodeLens[] = [];
     if (kind === 'sweep') {
       lenses.push(new vscode.CodeLens(top, { title: '$(run-all) Start Sweep', command: 'selectivityLens.startSweep', arguments: [doc.uri], tooltip: 'Train one run per sweep point' }));

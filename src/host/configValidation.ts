@@ -99,6 +99,11 @@ export function checkConfigText(text: string, file: string, options: CheckOption
   return { kind, config: (result.config ?? parsed) as RunConfig | SweepConfig, problems: result.problems };
 }
 
+/** Run or sweep, from the text alone (cheap: for CodeLenses on every keystroke). */
+export function configKindOf(text: string): ConfigCheck['kind'] {
+  return configKind(jsonc.parse(text, [], { allowTrailingComma: true }) as unknown);
+}
+
 function configKind(parsed: unknown): ConfigCheck['kind'] {
   if (typeof parsed !== 'object' || parsed === null) return 'unknown';
   const kind = (parsed as { kind?: unknown }).kind;
