@@ -52,12 +52,12 @@ export class EngineProcess<C extends { type: string } = EngineCommand, E extends
       options.onOutput?.(line, 'stderr');
     });
     this.child.on('message', (m) => {
-      if (isTypedMessage(m)) for (const l of this.eventListeners) l(m as E);
+      if (isTypedMessage(m)) for (const l of this.eventListeners) guard(() => l(m as E), options);
     });
     const finish = (code: number | null, signal: NodeJS.Signals | null) => {
       if (this.exited) return;
       this.exited = { code, signal, stderrTail: [...this.stderrTail], killed: this.killedOnPurpose };
-      for (const l of this.exitListeners) l(this.exited);
+      for (const l of this.exitListeners) guard(() => l(this.exited as EngineExit), options);
     };
     this.child.on('exit', finish);
     // A worker that cannot even start (missing file, bad path) reports through 'error' without 'exit'.
@@ -112,6 +112,15 @@ export class EngineProcess<C extends { type: string } = EngineCommand, E extends
       timer.unref();
       this.onExit(() => clearTimeout(timer));
     });
+  }
+}
+
+/** A listener's bug must not escape into the extension host's event loop (it would take the host down). */
+function guard(fn: () => void, options: EngineProcessOptions): void {
+  try {
+    fn();
+  } catch (err) {
+    options.onOutput?.(`host listener failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`, 'stderr');
   }
 }
 
