@@ -5,7 +5,7 @@
 //  - where `/usr/bin/python3 -c 'import torch'` works, the same ResNet-20 step in PyTorch on 2 threads
 //    (bench/torch_resnet20.py), measured in the same run, as a ratio.
 // Inputs are random tensors already on the device: data loading is not part of these numbers.
-// Options (environment): BENCH_BACKEND (default auto), BENCH_STEPS (timed steps per mode, default 4),
+// Options (environment): BENCH_BACKEND (default auto), BENCH_THREADS (default 2, as PyTorch), BENCH_STEPS (timed steps per mode, default 4),
 // BENCH_MODELS (comma list, default resnet20,small-cnn), BENCH_TORCH=0 to skip PyTorch.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -159,7 +159,8 @@ async function main(): Promise<void> {
   }
   const steps = Number(process.env.BENCH_STEPS ?? 4);
   const models = (process.env.BENCH_MODELS ?? 'resnet20,small-cnn').split(',') as ModelName[];
-  const backend = await initBackend((process.env.BENCH_BACKEND ?? 'auto') as BackendName);
+  const threads = Number(process.env.BENCH_THREADS ?? TORCH_THREADS);
+  const backend = await initBackend((process.env.BENCH_BACKEND ?? 'auto') as BackendName, { threads });
   const load = os.loadavg()[0];
   console.log(`Selectivity Lens bench: backend ${backend.name} (${backend.threads} thread(s)), batch ${BATCH}, ${steps} timed steps per mode`);
   console.log(`machine: ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, load average ${load.toFixed(1)} at start; Node ${process.version}`);

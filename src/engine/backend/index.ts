@@ -13,11 +13,15 @@ import { registerWasmTrainingKernels } from './wasmKernels';
 import { registerWasmReductions } from './wasmReductions';
 import { registerWasmMatMul } from './wasmMatMul';
 import { registerFastGradients } from './gradients';
+import { initThreadedWasm } from './wasmThreads';
 
 export interface BackendOptions {
   /** Extra folders holding a `node_modules` with @tensorflow/tfjs-node(-gpu) (the extension's global storage). */
   nativeModuleDirs?: string[];
-  /** Intra-op threads for the native backends (default: all cores). wasm in Node is single-threaded. */
+  /**
+   * Threads: intra-op threads for the native backends (default: all cores); XNNPACK threads for wasm
+   * (default 1; more only if wasm was not initialised before in this process).
+   */
   threads?: number;
   log?: (m: string) => void;
 }
@@ -97,11 +101,19 @@ async function tryRung(rung: Rung, opts: BackendOptions & { explicit: boolean },
       return { name: rung, tfName: 'tensorflow', threads, tried };
     }
     case 'wasm': {
+      const wanted = Math.max(1, Math.floor(opts.threads ?? 1));
+      if (wanted > 1) {
+        try {
+          await initThreadedWasm(wanted);
+        } catch (e) {
+          opts.log?.(`wasm threads unavailable (${e instanceof Error ? e.message : String(e)}); using one thread`);
+        }
+      }
       await select('wasm');
       registerWasmTrainingKernels();
       registerWasmReductions();
       registerWasmMatMul();
-      return { name: 'wasm', tfName: 'wasm', threads: 1, tried };
+      return { name: 'wasm', tfName: 'wasm', threads: wasmThreads(), tried };
     }
     case 'cpu':
       await select('cpu');
@@ -113,6 +125,12 @@ async function select(tfName: string): Promise<void> {
   const ok = await tf.setBackend(tfName);
   if (!ok || tf.getBackend() !== tfName) throw new Error(`tf.setBackend('${tfName}') failed`);
   await tf.ready();
+}
+
+/** XNNPACK threads of the active wasm backend (1 when it was started single-threaded). */
+function wasmThreads(): number {
+  const wasm = (tf.backend() as unknown as { wasm?: { tfjs?: { getThreadsCount?: () => number } } }).wasm;
+  return wasm?.tfjs?.getThreadsCount?.() ?? 1;
 }
 
 /** Asks the loaded libtensorflow whether it placed ops on a GPU (a property in newer bindings, a function in older). */
