@@ -50,6 +50,8 @@ export interface TrainConfig {
   seed?: number;
   /** Batches per epoch cap (quick runs, tests). */
   maxBatchesPerEpoch?: number;
+  /** Engineer 4 (additive): rescale each step's gradient to at most this global L2 norm; off when absent. */
+  gradClipNorm?: number;
 }
 
 export interface SelectivityConfig {

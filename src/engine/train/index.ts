@@ -2,7 +2,7 @@
 export { startRun, resumeRun, checkedConfig, type SessionEnv, type StartRunRequest } from './session';
 export { analyzeModel, resolveModelPath, type AnalyzeRequest } from './analyzeModel';
 export { trainEpochs, type TrainingContext, type TrainingOutcome } from './loop';
-export { TrainStep, type TrainSums } from './trainStep';
+export { TrainStep, clipByGlobalNorm, type TrainSums } from './trainStep';
 export { evaluate, type Evaluation } from './evaluate';
 export { learningRateAt } from './lrSchedule';
 export { saveCheckpoint, loadLatestCheckpoint, checkpointName, type TrainerState } from './checkpoint';

@@ -49,7 +49,7 @@ export async function trainEpochs(ctx: TrainingContext): Promise<TrainingOutcome
   const batches = trainBatchCount(ds, batchSize, config.train.maxBatchesPerEpoch);
   if (batches === 0) throw new EngineError('DATA_MISSING', 'The training split is empty: check data.path and data.trainLimit.', { field: 'data' });
   const layout = new SelectivityLayout(built.unitLayers, numClasses, ctx.selected);
-  const step = new TrainStep(built, layout, optimizer, config.train.weightDecay);
+  const step = new TrainStep(built, layout, optimizer, config.train.weightDecay, config.train.gradClipNorm);
   const progressEvery = ctx.progressEveryMs ?? 250;
   const sessionStart = Date.now();
   let sessionBatches = 0;

@@ -23,6 +23,8 @@ export class TrainStep {
     private readonly layout: SelectivityLayout,
     private readonly optimizer: tf.Optimizer,
     private readonly weightDecay: number,
+    /** Rescale the whole gradient to at most this global L2 norm (0 / undefined: off). */
+    private readonly clipNorm = 0,
   ) {
     this.variables = built.trainableVariables();
     // Weight decay on conv/dense kernels only (rank >= 2), not on biases or batch-norm parameters.
@@ -48,7 +50,7 @@ export class TrainStep {
         }
         return loss as tf.Scalar;
       }, this.variables);
-      this.optimizer.applyGradients(grads);
+      this.optimizer.applyGradients(this.clipNorm > 0 ? clipByGlobalNorm(grads, this.clipNorm) : grads);
     });
     const next = tf.add(this.sums, stats!) as tf.Tensor1D;
     this.sums.dispose();
@@ -73,4 +75,15 @@ export class TrainStep {
   dispose(): void {
     this.sums.dispose();
   }
+}
+
+/** Scales every gradient by min(1, maxNorm / globalNorm), on the device (no read-back). Call inside a tidy. */
+export function clipByGlobalNorm(grads: tf.NamedTensorMap, maxNorm: number): tf.NamedTensorMap {
+  const names = Object.keys(grads);
+  if (names.length === 0) return grads;
+  const norm = tf.sqrt(tf.addN(names.map((n) => tf.sum(tf.square(grads[n])))));
+  const scale = tf.minimum(1, tf.div(maxNorm, tf.maximum(norm, 1e-12)));
+  const out: tf.NamedTensorMap = {};
+  for (const n of names) out[n] = tf.mul(grads[n], scale);
+  return out;
 }

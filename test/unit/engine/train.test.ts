@@ -12,7 +12,7 @@ import type { EngineEvent, RunSummary } from '../../../src/protocol/events';
 import { RUN_FILES } from '../../../src/protocol/runStore';
 import { initBackend } from '../../../src/engine/backend';
 import { readRun, readSelectivity } from '../../../src/engine/runStore';
-import { learningRateAt, resumeRun, type SessionEnv, startRun } from '../../../src/engine/train';
+import { clipByGlobalNorm, learningRateAt, resumeRun, type SessionEnv, startRun } from '../../../src/engine/train';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'sl-train-'));
 process.on('exit', () => fs.rmSync(root, { recursive: true, force: true }));
@@ -43,6 +43,18 @@ test('lr schedules: constant, step milestones, cosine to zero, linear warm-up', 
   assert.ok(Math.abs(learningRateAt(0.1, { type: 'cosine' }, 10, 5) - 0.05) < 1e-12);
   assert.ok(learningRateAt(0.1, { type: 'cosine' }, 10, 10) < 1e-12);
   assert.ok(Math.abs(learningRateAt(0.1, { type: 'constant', warmupEpochs: 2 }, 10, 1) - 0.05) < 1e-12);
+});
+
+test('gradient clipping rescales the whole gradient to the global norm and leaves small ones alone', () => {
+  const grads = { a: tf.tensor1d([3, 0]), b: tf.tensor1d([0, 4]) }; // global norm 5
+  const clipped = tf.tidy(() => {
+    const c = clipByGlobalNorm(grads, 1);
+    return [c.a, c.b].map((t) => Array.from(t.dataSync()));
+  });
+  assert.deepEqual(clipped.map((v) => v.map((x) => Math.round(x * 1000) / 1000)), [[0.6, 0], [0, 0.8]]);
+  const kept = tf.tidy(() => Array.from(clipByGlobalNorm(grads, 10).a.dataSync()));
+  assert.deepEqual(kept, [3, 0]);
+  tf.dispose([grads.a, grads.b]);
 });
 
 let uninterrupted: { summary: RunSummary; dir: string; tensorsPerEpoch: number[]; before: number; after: number } | undefined;
