@@ -39,10 +39,33 @@ function fail(message) {
   process.exit(1);
 }
 
-function step(title, command, args, extra = {}) {
+function step(title, command, args, { quiet = false } = {}) {
   console.log(`start: ${title}`);
-  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', ...extra });
+  // Quiet steps show their output only when they fail (vsce lists every packaged file).
+  const result = spawnSync(command, args, {
+    cwd: root,
+    stdio: quiet ? ['ignore', 'pipe', 'pipe'] : ['ignore', 'inherit', 'inherit'],
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (quiet && result.status !== 0) process.stderr.write(`${result.stdout ?? ''}${result.stderr ?? ''}`);
   if (result.status !== 0) fail(`${title} failed (exit ${result.status ?? result.signal})`);
+  return `${result.stdout ?? ''}${result.stderr ?? ''}`;
+}
+
+/** vsce package, tried twice: it fails when a file changes while zipping (a build running alongside). */
+function packageVsix() {
+  const vsce = join(root, 'node_modules', '.bin', 'vsce');
+  const args = ['package', '--allow-missing-repository', '--skip-license', '--out', vsix];
+  console.log('start: packaging the VSIX');
+  let output = '';
+  for (let attempt = 1; attempt <= 2; attempt++) {
+    const result = spawnSync(vsce, args, { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    output = `${result.stdout ?? ''}${result.stderr ?? ''}`;
+    if (result.status === 0) return output;
+  }
+  process.stderr.write(output);
+  fail('packaging the VSIX failed');
 }
 
 function freePort() {
@@ -129,9 +152,9 @@ async function waitUntilServing(url, child) {
 
 async function main() {
   if (!options.skipBuild) step('building', 'npm', ['run', 'build']);
-  step('packaging the VSIX', join(root, 'node_modules', '.bin', 'vsce'), [
-    'package', '--allow-missing-repository', '--skip-license', '--out', vsix,
-  ]);
+  const packaged = packageVsix();
+  const done = /DONE\s+(Packaged: .*)/.exec(packaged);
+  if (done) console.log(`start: ${done[1]}`);
   if (!existsSync(codeServer)) step('installing code-server (first start only)', 'bash', ['scripts/install-code-server.sh']);
 
   const extensionsDir = join(dataDir, 'extensions');
@@ -139,9 +162,7 @@ async function main() {
   const dirs = ['--extensions-dir', extensionsDir, '--user-data-dir', userDataDir];
   mkdirSync(extensionsDir, { recursive: true });
   mkdirSync(join(userDataDir, 'User'), { recursive: true });
-  step('installing the VSIX into code-server', codeServer, ['--install-extension', vsix, '--force', ...dirs], {
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
+  step('installing the VSIX into code-server', codeServer, ['--install-extension', vsix, '--force', ...dirs], { quiet: true });
   prepareWorkspace();
   writeUserSettings();
 
