@@ -31,6 +31,7 @@ export class Engine {
   private stopRequested = new Set<string>();
   private backendChosen: string | undefined;
   private pending = 0;
+  private queued = new Set<string>();
 
   constructor(
     private readonly emit: (event: EngineEvent) => void,
@@ -66,14 +67,16 @@ export class Engine {
    */
   handle(cmd: EngineCommand): Promise<void> {
     if (cmd.type === 'stop') {
-      this.stopRequested.add(cmd.runId);
+      // Only runs this engine has: a stray stop must not cancel a later run of the same id.
+      if (cmd.runId === this.activeRun || this.queued.has(cmd.runId)) this.stopRequested.add(cmd.runId);
       return Promise.resolve();
     }
     if (cmd.type === 'shutdown') {
-      if (this.activeRun) this.stopRequested.add(this.activeRun);
+      this.stopAll();
       return this.queue;
     }
     this.pending++;
+    this.queued.add(cmd.runId);
     const job = this.queue.then(() => this.execute(cmd)).finally(() => this.pending--);
     this.queue = job;
     return job;
@@ -82,6 +85,7 @@ export class Engine {
   /** Ask every queued or running run to stop gracefully. */
   stopAll(): void {
     if (this.activeRun) this.stopRequested.add(this.activeRun);
+    for (const id of this.queued) this.stopRequested.add(id);
   }
 
   private async ensureBackend(wanted: BackendName): Promise<void> {
@@ -97,9 +101,11 @@ export class Engine {
 
   private async execute(cmd: Exclude<EngineCommand, { type: 'stop' | 'shutdown' }>): Promise<void> {
     const runId = cmd.runId;
+    this.queued.delete(runId);
     if (this.stopRequested.has(runId)) {
-      // Stopped while queued: nothing was started, nothing to write.
+      // Stopped while queued: nothing was started or written; the client still hears that it ended.
       this.stopRequested.delete(runId);
+      this.emit({ v: 1, type: 'runFinished', runId, summary: { ...failedSummary(runId, cmd.runDir, ''), state: 'stopped', error: undefined } });
       return;
     }
     this.activeRun = runId;
