@@ -40,7 +40,9 @@ export class Engine {
 
   /** Start the backend (before any tensor op) and say hello. */
   async start(): Promise<void> {
-    await this.ensureBackend(this.options.backend ?? 'auto');
+    // 'hello' is the first event a client sees: what the backend start-up logged follows it.
+    const early: string[] = [];
+    await this.ensureBackend(this.options.backend ?? 'auto', (m) => early.push(m));
     const info = backendInfo();
     this.emit({
       v: PROTOCOL_VERSION,
@@ -50,6 +52,7 @@ export class Engine {
       engineVersion: engineVersion(),
       pid: process.pid,
     });
+    for (const message of early) this.emit({ v: 1, type: 'log', level: 'debug', message });
   }
 
   /** Whether a run is executing or queued. */
@@ -88,13 +91,13 @@ export class Engine {
     for (const id of this.queued) this.stopRequested.add(id);
   }
 
-  private async ensureBackend(wanted: BackendName): Promise<void> {
+  private async ensureBackend(wanted: BackendName, log?: (m: string) => void): Promise<void> {
     const pick = this.options.backend && this.options.backend !== 'auto' ? this.options.backend : wanted;
     if (this.backendChosen && (pick === 'auto' || pick === this.backendChosen)) return;
     const info = await initBackend(pick, {
       threads: this.options.threads,
       nativeModuleDirs: this.options.nativeModuleDirs,
-      log: (m) => this.emit({ v: 1, type: 'log', level: 'debug', message: m }),
+      log: log ?? ((m) => this.emit({ v: 1, type: 'log', level: 'debug', message: m })),
     });
     this.backendChosen = info.name;
   }

@@ -94,7 +94,8 @@ test('train twice into the same runs folder: two run folders, the first untouche
   const second = cli(['train', file, '--runs-dir', 'runs-twice', '--json']);
   assert.equal(second.code, 0, second.stderr);
   const events = second.stdout.trim().split('\n').map((l) => JSON.parse(l));
-  const hello = events.find((e) => e.type === 'hello');
+  const hello = events[0];
+  assert.equal(hello.type, 'hello');
   assert.equal(hello.backend, 'wasm');
   assert.ok(events.indexOf(hello) < events.findIndex((e) => e.type === 'runStarted'));
   const sel = events.find((e) => e.type === 'selectivity');
