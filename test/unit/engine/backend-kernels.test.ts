@@ -133,6 +133,9 @@ describe('wasm training kernels match the cpu backend', () => {
         tf.matMul(tf.fill([1, 4096], 0.5), tf.tensor2d(random(4096 * 3, 26), [4096, 3])),
         tf.matMul(tf.ones([1, 1, 2048]), tf.tensor3d(random(2048 * 4, 27), [1, 2048, 4])),
         tf.matMul(tf.tensor2d(random(2048, 28), [1, 2048]), tf.tensor2d(random(2048 * 3, 29), [2048, 3])),
+        // Few rows times a wide matrix goes through transposes on wasm.
+        tf.matMul(tf.tensor2d(random(10 * 128, 30), [10, 128]), tf.tensor2d(random(128 * 1024, 31), [128, 1024])),
+        tf.matMul(tf.tensor3d(random(3 * 64, 32), [1, 3, 64]), tf.tensor2d(random(64 * 1200, 33), [64, 1200])),
         dMean,
         dMeanAll,
       ];
