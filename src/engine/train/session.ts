@@ -87,6 +87,14 @@ function makeMeta(runId: string, runDir: string, config: ResolvedRunConfig, ds: 
   };
 }
 
+function readRunMeta(dir: string): RunMeta | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(dir, RUN_FILES.meta), 'utf8')) as RunMeta;
+  } catch {
+    return undefined;
+  }
+}
+
 function freshState(): TrainerState {
   return { version: 1, epochsDone: 0, batchesIntoEpoch: 0, seconds: 0, bestTestAcc: 0 };
 }
@@ -144,6 +152,11 @@ async function runSession(runId: string, writer: RunWriter, config: ResolvedRunC
     built ??= await buildModel(config.model, input, config.train.seed, process.cwd());
     const selected = selectedLayers(config, built);
     meta = makeMeta(runId, writer.dir, config, ds, built, env, selected);
+    if (mode === 'resume') {
+      // A resumed run keeps its identity: the original start time (folder order) stays.
+      const previous = readRunMeta(writer.dir);
+      if (previous?.startedAt) meta.startedAt = previous.startedAt;
+    }
     if (resumedFrom !== undefined) meta.resumedFromEpoch = resumedFrom;
     await writer.writeMeta(meta);
     emit({ v: 1, type: 'runStarted', runId, meta, config });

@@ -133,6 +133,7 @@ test('stop lands on a batch boundary; resume continues the history and matches t
   assert.equal(second.state, 'completed');
   const started = events2.find((x) => x.type === 'runStarted') as Extract<EngineEvent, { type: 'runStarted' }>;
   assert.equal(started.meta.resumedFromEpoch, 1);
+  assert.equal(started.meta.startedAt, run1.meta?.startedAt, 'a resumed run keeps its start time');
   const firstProgress = events2.find((x) => x.type === 'progress') as Extract<EngineEvent, { type: 'progress' }>;
   assert.deepEqual([firstProgress.epoch, firstProgress.batch], [2, 3], 'resumes with the batch after the stop');
 
