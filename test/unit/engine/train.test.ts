@@ -154,3 +154,13 @@ test('a new run refuses a folder that holds a run, leaving its files as they wer
   await assert.rejects(startRun({ runId: 'again', runDir: uninterrupted.dir, config }, env([])), /already holds a run/);
   assert.equal(fs.readFileSync(metricsFile, 'utf8'), before);
 });
+
+test('selectivity.layers naming a layer the model does not have is one clear error listing the unit layers', async () => {
+  const bad = { ...config, selectivity: { alpha: -1, layers: ['conv1', 'conv9'] } };
+  await assert.rejects(startRun({ runId: 'layers', runDir: path.join(root, 'layers'), config: bad }, env([])), (e: Error) => {
+    assert.equal(e.message, 'selectivity.layers names "conv9", not a post-ReLU layer of this model; its unit layers are: conv1, conv2, fc1.');
+    return true;
+  });
+  const summary = JSON.parse(fs.readFileSync(path.join(root, 'layers', RUN_FILES.summary), 'utf8'));
+  assert.equal(summary.state, 'failed');
+});
