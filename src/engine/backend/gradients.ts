@@ -1,9 +1,11 @@
 // Cheaper gradients for ops the selectivity regularizer and batch statistics use on every step.
 // Mean: tfjs builds ones(x.shape) in JavaScript (a full-size allocation and upload), multiplies and divides;
-// here the 1/n scale goes onto the small gradient and one device-side fill + broadcast multiply expands it.
+// here the 1/n scale goes onto the small gradient, which is then expanded in one pass (on wasm by copying
+// rows, elsewhere by a device-side fill and a broadcast multiply).
 import * as tf from '@tensorflow/tfjs-core';
 import { backend_util, util } from '@tensorflow/tfjs-core';
 import type { NamedAttrMap } from '@tensorflow/tfjs-core';
+import { BROADCAST_BLOCK_KERNEL, broadcastBlock } from './wasmBroadcast';
 
 let registered = false;
 
@@ -20,7 +22,14 @@ export function registerFastGradients(): void {
       const [, reduceShape] = backend_util.computeOutAndReduceShapes(x.shape, axes);
       const kept = backend_util.expandShapeToKeepDim(g.shape, axes);
       const scale = 1 / util.sizeFromShape(reduceShape);
-      return { x: () => tf.mul(tf.reshape(tf.mul(g, scale), kept), tf.fill(x.shape, 1, 'float32')) };
+      return {
+        x: () => {
+          const small = tf.reshape(tf.mul(g, scale), kept);
+          const direct = tf.getBackend() === 'wasm' && small.dtype === 'float32' && broadcastBlock(kept, x.shape) != null;
+          if (direct) return tf.engine().runKernel(BROADCAST_BLOCK_KERNEL, { x: small }, { shape: x.shape }) as tf.Tensor;
+          return tf.mul(small, tf.fill(x.shape, 1, 'float32'));
+        },
+      };
     },
   });
 }

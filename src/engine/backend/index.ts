@@ -14,6 +14,7 @@ import { registerWasmReductions } from './wasmReductions';
 import { registerWasmMatMul } from './wasmMatMul';
 import { registerFastGradients } from './gradients';
 import { initThreadedWasm } from './wasmThreads';
+import { registerWasmBroadcast } from './wasmBroadcast';
 
 export interface BackendOptions {
   /** Extra folders holding a `node_modules` with @tensorflow/tfjs-node(-gpu) (the extension's global storage). */
@@ -113,6 +114,7 @@ async function tryRung(rung: Rung, opts: BackendOptions & { explicit: boolean },
       registerWasmTrainingKernels();
       registerWasmReductions();
       registerWasmMatMul();
+      registerWasmBroadcast();
       return { name: 'wasm', tfName: 'wasm', threads: wasmThreads(), tried };
     }
     case 'cpu':

@@ -123,6 +123,8 @@ describe('wasm training kernels match the cpu backend', () => {
       const x = tf.tensor4d(random(2 * 3 * 4 * 5, 24), [2, 3, 4, 5]);
       const dMean = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.mean(t, [1, 2]), tf.tensor2d(random(10, 25), [2, 5]))))(x);
       const dMeanAll = tf.grad((t: tf.Tensor) => tf.mean(tf.square(t)))(x);
+      const dMeanLead = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.mean(t, [0, 1, 2]), tf.tensor1d([1, -2, 3, 0.5, 7]))))(x);
+      const dMeanMid = tf.grad((t: tf.Tensor) => tf.sum(tf.square(tf.mean(t, [1]))))(x);
       return [
         tf.matMul(a, b, true, false),
         tf.matMul(b, a, true, false),
@@ -138,6 +140,8 @@ describe('wasm training kernels match the cpu backend', () => {
         tf.matMul(tf.tensor3d(random(3 * 64, 32), [1, 3, 64]), tf.tensor2d(random(64 * 1200, 33), [64, 1200])),
         dMean,
         dMeanAll,
+        dMeanLead,
+        dMeanMid,
       ];
     });
     for (let i = 0; i < cpu.length; i++) assert.ok(maxAbsDiff(cpu[i], wasm[i]) < 1e-4, `result ${i} differs by ${maxAbsDiff(cpu[i], wasm[i])}`);
