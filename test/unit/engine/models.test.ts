@@ -43,7 +43,7 @@ describe('small-cnn', () => {
     );
     assert.deepEqual(built.unitOffsets, [0, 32, 96]);
     assert.equal(built.totalUnits, 224);
-    assert.equal(built.params, 421642);
+    assert.equal(built.params, 421866);
     const x = tf.randomNormal([3, 28, 28, 1], 0, 1, 'float32', 1) as tf.Tensor4D;
     const [logitShape, meanShape, minMean] = tf.tidy(() => {
       const { logits, unitMeans } = built.forward(x, false);
