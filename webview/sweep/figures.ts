@@ -325,8 +325,9 @@ function accuracyVsSI(group: ReportGroup, theme: FigureTheme, title: string): { 
     );
   }
   // Colour legend: alpha on the same symlog scale, sampled as small swatches (no gradient ids to collide).
+  // In the top margin, right of the title, so it never covers points or the baseline label.
   const lx = W - M.right - 170;
-  const ly = M.top + 4;
+  const ly = 8;
   const distinct = [...new Set(alphas)].sort((a, b) => a - b);
   const lo = Math.min(...distinct, 0);
   const hi = Math.max(...distinct, 0);
