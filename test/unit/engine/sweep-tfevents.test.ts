@@ -1,7 +1,8 @@
 // TensorBoard event files: CRC32C, TFRecord framing and the hand-encoded protobufs, read back by an independent
 // reader that checks every CRC.
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
@@ -69,4 +70,40 @@ test('event files round-trip: file version, scalars, histograms, text; corruptio
   assert.throws(() => readRecords(badLength), /bad length CRC/);
   writeFileSync(path.join(dir, 'truncated'), bytes.subarray(0, bytes.length - 3));
   assert.throws(() => readEventFile(path.join(dir, 'truncated')), /truncated/);
+});
+
+// TensorFlow's own message layout (event.proto, summary.proto, tensor.proto: same field numbers and types), for an
+// independent decode with protoc when it is installed.
+const TF_PROTO = `syntax = "proto3";
+package tensorflow;
+message HistogramProto { double min = 1; double max = 2; double num = 3; double sum = 4; double sum_squares = 5;
+  repeated double bucket_limit = 6 [packed = true]; repeated double bucket = 7 [packed = true]; }
+message TensorShapeProto { message Dim { int64 size = 1; string name = 2; } repeated Dim dim = 2; bool unknown_rank = 3; }
+message TensorProto { int32 dtype = 1; TensorShapeProto tensor_shape = 2; int32 version_number = 3; bytes tensor_content = 4;
+  repeated bytes string_val = 8; }
+message SummaryMetadata { message PluginData { string plugin_name = 1; bytes content = 2; }
+  PluginData plugin_data = 1; string display_name = 2; string summary_description = 3; }
+message Summary { message Value { string node_name = 7; string tag = 1; SummaryMetadata metadata = 9;
+  oneof value { float simple_value = 2; bytes obsolete_old_style_histogram = 3; HistogramProto histo = 5; TensorProto tensor = 8; } }
+  repeated Value value = 1; }
+message Event { double wall_time = 1; int64 step = 2; oneof what { string file_version = 3; bytes graph_def = 4; Summary summary = 5; } }
+`;
+
+test('protoc decodes every record with TensorFlow\'s Event schema', { skip: !existsSync('/usr/bin/protoc') && 'protoc is not installed' }, () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'tfevents-protoc-'));
+  writeFileSync(path.join(dir, 'tf.proto'), TF_PROTO);
+  const w = new TfEventsWriter(1700000000);
+  w.scalar('test/accuracy', 3, 0.5);
+  w.histogram('si_distribution/fc1', 3, [0.25, 0.5, 0.5]);
+  w.text('config', 0, 'hello');
+  const records = readRecords(readFileSync(w.write(dir)));
+  const decoded = records.map((r) =>
+    execFileSync('/usr/bin/protoc', [`--proto_path=${dir}`, '--decode=tensorflow.Event', 'tf.proto'], { input: r }).toString(),
+  );
+  assert.match(decoded[0], /wall_time: 1700000000\n.*file_version: "brain.Event:2"/s);
+  assert.match(decoded[1], /step: 3\nsummary \{\n {2}value \{\n {4}tag: "test\/accuracy"\n {4}simple_value: 0.5\n/);
+  assert.match(decoded[2], /tag: "si_distribution\/fc1"\n {4}histo \{\n {6}min: 0.25\n {6}max: 0.5\n {6}num: 3\n {6}sum: 1.25\n {6}sum_squares: 0.5625\n/);
+  assert.match(decoded[2], /bucket_limit: 0.5\n {6}bucket: /);
+  assert.match(decoded[3], /tensor \{\n {6}dtype: 7\n {6}tensor_shape \{\n {6}\}\n {6}string_val: "hello"\n/);
+  assert.match(decoded[3], /metadata \{\n {6}plugin_data \{\n {8}plugin_name: "text"\n/);
 });
