@@ -26,6 +26,7 @@ import {
   readRunSummary,
   readStoredSweepConfig,
   readSweepIndex,
+  waitForRunLock,
   writeJsonAtomic,
   writeSweepIndex,
 } from './sweepFolder';
@@ -136,6 +137,8 @@ export function startSweep(source: string, options: SweepOptions = {}): SweepHan
   const executor = options.executor ?? new LocalPoolExecutor({ parallel: index.parallel, workerPath: options.workerPath });
   const configs = new Map<string, ExpandedRun>(plan.runs.map((r) => [r.name, r]));
   const active = new Map<string, RunHandle>();
+  let launching = 0;
+  let finishing = false;
   let stopping = false;
 
   const save = () => writeSweepIndex(sweepDir, index);
@@ -184,20 +187,39 @@ export function startSweep(source: string, options: SweepOptions = {}): SweepHan
     };
 
     const pump = () => {
-      while (!stopping && active.size < executor.capacity && queue.length > 0) launch(queue.shift()!);
-      if (active.size === 0) void finish();
+      while (!stopping && active.size + launching < executor.capacity && queue.length > 0) {
+        const entry = queue.shift()!;
+        launching++;
+        void launch(entry).finally(() => {
+          launching--;
+          pump();
+        });
+      }
+      if (active.size === 0 && launching === 0 && !finishing) {
+        finishing = true;
+        void finish();
+      }
     };
 
-    const launch = (entry: SweepRunEntry) => {
+    const launch = async (entry: SweepRunEntry) => {
       const runDir = path.join(sweepDir, entry.dir);
-      const resume = hasCheckpoint(runDir);
-      if (!resume) clearUnstartedRun(runDir);
       entry.status = 'running';
       entry.attempts++;
       entry.startedAt = new Date().toISOString();
       delete entry.error;
       delete entry.finishedAt;
       runState(entry);
+      // The previous driver's worker for this run may still be finishing its checkpoint: let it.
+      await waitForRunLock(runDir);
+      if (stopping) {
+        // Stopped while waiting: it never started, so it stays queued for the next time.
+        entry.status = 'queued';
+        entry.attempts--;
+        runState(entry);
+        return;
+      }
+      const resume = hasCheckpoint(runDir);
+      if (!resume) clearUnstartedRun(runDir);
       const handle = executor.start(
         { runId: entry.runId, runDir, config: configs.get(entry.name)!.config, resume, configPath: resolved.file },
         (event: EngineEvent) => emit(event),

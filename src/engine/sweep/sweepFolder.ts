@@ -70,9 +70,40 @@ export function clearUnstartedRun(runDir: string): void {
 function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  // A killed process nobody has reaped yet (a zombie) still answers signal 0 but holds nothing.
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * Waits until no other live process holds the run's lock, and removes a stale lock: after a crash, the old worker of a run may still be
+ * checkpointing on its way out (it stops when its parent disappears). Returns false if it is still alive at the end.
+ */
+export async function waitForRunLock(runDir: string, timeoutMs = 60_000): Promise<boolean> {
+  const file = path.join(runDir, RUN_FILES.lock);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    let pid: number | undefined;
+    try {
+      pid = (JSON.parse(readFileSync(file, 'utf8')) as { pid?: number }).pid;
+    } catch {
+      return true;
+    }
+    if (typeof pid !== 'number' || pid === process.pid) return true;
+    if (!pidAlive(pid)) {
+      // Stale: its holder is gone (or a zombie nobody reaped, which the engine would still take for alive).
+      rmSync(file, { force: true });
+      return true;
+    }
+    if (Date.now() > deadline) return false;
+    await new Promise((r) => setTimeout(r, 250));
   }
 }
 

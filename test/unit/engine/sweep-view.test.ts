@@ -63,7 +63,7 @@ test('Sweep tab: live run states, figures per completed run, stop/resume/report 
   assert.equal(v.points, 3);
   assert.equal(v.scatter, 3);
   assert.equal(v.rows, 6);
-  assert.deepEqual(v.buttons, ['Stop sweep']);
+  assert.deepEqual(v.buttons, ['Stop sweep', 'Compare runs']);
 
   // A run completes with its summary: one more point, per-layer SI known for it.
   const done = { ...entry(1, 0, 'completed', 0.9, 0.6), attempts: 1 };
@@ -83,7 +83,7 @@ test('Sweep tab: live run states, figures per completed run, stop/resume/report 
     event: { v: 1, type: 'sweepFinished', sweepId: 'demo-1', sweepDir: '/s/demo', state: 'stopped', counts: { queued: 2, running: 0, completed: 4, failed: 0, stopped: 0 }, seconds: 9 },
   });
   v = await look();
-  assert.deepEqual(v.buttons, ['Resume sweep', 'Open report']);
+  assert.deepEqual(v.buttons, ['Resume sweep', 'Open report', 'Compare runs']);
   await page.click('table.sl-sweep-runs tbody tr:nth-child(2)');
   const posted = await page.evaluate(() => (globalThis as any).__posted.filter((m: any) => m.type !== 'ready' && m.type !== 'log'));
   assert.deepEqual(
