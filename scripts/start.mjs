@@ -10,7 +10,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseJsonc } from 'jsonc-parser';
 
@@ -84,7 +84,11 @@ function prepareWorkspace() {
   mkdirSync(workspace, { recursive: true });
   const examples = join(root, 'examples');
   if (existsSync(examples)) {
-    for (const name of readdirSync(examples)) cpSync(join(examples, name), join(workspace, name), { recursive: true });
+    // Configs and their files only: not run folders someone trained from examples/ with the CLI.
+    const skip = (name) => name === 'runs' || name.startsWith('.');
+    for (const name of readdirSync(examples)) {
+      if (!skip(name)) cpSync(join(examples, name), join(workspace, name), { recursive: true, filter: (src) => !skip(basename(src)) });
+    }
   }
   const readme = join(workspace, 'README.md');
   if (!existsSync(readme)) {
