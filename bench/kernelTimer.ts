@@ -4,7 +4,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 
 export interface KernelStat {
+  /** CPU milliseconds (all threads of this process). */
   ms: number;
+  /** Wall-clock milliseconds. */
+  wallMs: number;
   calls: number;
 }
 
@@ -21,6 +24,7 @@ export class KernelTimer {
         if (!this.enabled || this.depth > 0) return inner(args);
         this.depth++;
         const c0 = process.cpuUsage();
+        const t0 = performance.now();
         try {
           return inner(args);
         } finally {
@@ -29,8 +33,9 @@ export class KernelTimer {
           const shapes = Object.values(args.inputs as Record<string, TensorInfo>).map((t) => t?.shape);
           const axis = (args.attrs as { axis?: unknown } | undefined)?.axis;
           const key = `${name} ${JSON.stringify(shapes)}${axis !== undefined ? ` axis=${JSON.stringify(axis)}` : ''}`;
-          const stat = this.byKernel.get(key) ?? { ms: 0, calls: 0 };
+          const stat = this.byKernel.get(key) ?? { ms: 0, wallMs: 0, calls: 0 };
           stat.ms += (c.user + c.system) / 1000;
+          stat.wallMs += performance.now() - t0;
           stat.calls++;
           this.byKernel.set(key, stat);
         }
@@ -48,8 +53,9 @@ export class KernelTimer {
     const out = new Map<string, KernelStat>();
     for (const [key, s] of this.byKernel) {
       const name = key.split(' ')[0];
-      const e = out.get(name) ?? { ms: 0, calls: 0 };
+      const e = out.get(name) ?? { ms: 0, wallMs: 0, calls: 0 };
       e.ms += s.ms;
+      e.wallMs += s.wallMs;
       e.calls += s.calls;
       out.set(name, e);
     }

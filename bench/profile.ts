@@ -7,10 +7,10 @@ import { buildModel } from '../src/engine/models';
 import { SelectivityLayout, selectivityRegularizer } from '../src/engine/selectivity';
 
 async function main(): Promise<void> {
-  const [modelName = 'resnet20', batchArg = '128', backend = 'wasm', alphaArg = '0'] = process.argv.slice(2);
+  const [modelName = 'resnet20', batchArg = '128', backend = 'wasm', alphaArg = '0', threadsArg = '1'] = process.argv.slice(2);
   const batch = Number(batchArg);
   const alpha = Number(alphaArg);
-  await initBackend(backend as 'wasm');
+  await initBackend(backend as 'wasm', { threads: Number(threadsArg) });
   const shape: [number, number, number] = modelName === 'small-cnn' ? [28, 28, 1] : [32, 32, 3];
   const built = await buildModel({ name: modelName as 'resnet20' }, { shape, numClasses: 10 }, 1);
   const layout = new SelectivityLayout(built.unitLayers, 10);
@@ -29,6 +29,7 @@ async function main(): Promise<void> {
     });
   for (let i = 0; i < 2; i++) step();
   const t0 = Date.now();
+  const wall0 = performance.now();
   const cpu0 = process.cpuUsage();
   const reps = 3;
   for (let i = 0; i < reps; i++) step();
@@ -39,14 +40,18 @@ async function main(): Promise<void> {
   const timer = new KernelTimer(tf.getBackend());
   timer.enabled = true;
   const c0 = process.cpuUsage();
+  const w0 = performance.now();
   step();
+  const stepWall = performance.now() - w0;
   const c = process.cpuUsage(c0);
   timer.enabled = false;
   const kernelMs = timer.byName().reduce((n, [, s]) => n + s.ms, 0);
-  console.log(`one step: ${((c.user + c.system) / 1000).toFixed(0)} ms cpu, of which kernels ${kernelMs.toFixed(0)} ms`);
-  for (const [name, s] of timer.byName().slice(0, 25)) console.log(`  ${name.padEnd(24)} ${s.ms.toFixed(1).padStart(7)} ms x${s.calls}`);
-  console.log('top kernel+shape:');
-  for (const [key, s] of timer.top(30)) console.log(`  ${s.ms.toFixed(1).padStart(7)} ms x${s.calls} ${key.slice(0, 150)}`);
+  const kernelWall = timer.byName().reduce((n, [, s]) => n + s.wallMs, 0);
+  console.log(`one step: ${((c.user + c.system) / 1000).toFixed(0)} ms cpu (kernels ${kernelMs.toFixed(0)}), ${stepWall.toFixed(0)} ms wall (kernels ${kernelWall.toFixed(0)})`);
+  console.log('  kernel                       cpu ms    wall ms');
+  for (const [name, s] of timer.byName().slice(0, 25)) console.log(`  ${name.padEnd(24)} ${s.ms.toFixed(1).padStart(9)} ${s.wallMs.toFixed(1).padStart(9)}  x${s.calls}`);
+  console.log('top kernel+shape (cpu ms, wall ms):');
+  for (const [key, s] of timer.top(30)) console.log(`  ${s.ms.toFixed(1).padStart(7)} ${s.wallMs.toFixed(1).padStart(7)} x${s.calls} ${key.slice(0, 140)}`);
 }
 
 main().catch((e) => {

@@ -15,6 +15,7 @@ import { registerWasmMatMul } from './wasmMatMul';
 import { registerFastGradients } from './gradients';
 import { initThreadedWasm } from './wasmThreads';
 import { registerWasmBroadcast } from './wasmBroadcast';
+import { registerWasmChannelOps } from './wasmChannelOps';
 
 export interface BackendOptions {
   /** Extra folders holding a `node_modules` with @tensorflow/tfjs-node(-gpu) (the extension's global storage). */
@@ -115,6 +116,7 @@ async function tryRung(rung: Rung, opts: BackendOptions & { explicit: boolean },
       registerWasmReductions();
       registerWasmMatMul();
       registerWasmBroadcast();
+      registerWasmChannelOps();
       return { name: 'wasm', tfName: 'wasm', threads: wasmThreads(), tried };
     }
     case 'cpu':

@@ -147,6 +147,23 @@ describe('wasm training kernels match the cpu backend', () => {
     for (let i = 0; i < cpu.length; i++) assert.ok(maxAbsDiff(cpu[i], wasm[i]) < 1e-4, `result ${i} differs by ${maxAbsDiff(cpu[i], wasm[i])}`);
   });
 
+  it('per-channel Multiply, Add and Sub (1x1 depthwise on wasm) match the cpu backend, with changing values', async () => {
+    const xv = random(4096 * 16, 40);
+    const { cpu, wasm } = await onBoth(() => {
+      const x = tf.tensor2d(xv, [4096, 16]);
+      const x4 = tf.reshape(x, [16, 16, 16, 16]);
+      const outs: tf.Tensor[] = [];
+      for (let k = 0; k < 3; k++) {
+        // New vectors each round: cached XNNPACK operators must not keep stale weights or biases.
+        const v = tf.tensor1d(random(16, 41 + k));
+        const row = tf.reshape(v, [1, 16]);
+        outs.push(tf.mul(x, v), tf.mul(row, x), tf.add(x, row), tf.add(v, x4), tf.sub(x, v), tf.sub(row, x), tf.sub(x4, tf.reshape(v, [1, 1, 1, 16])));
+      }
+      return outs;
+    });
+    for (let i = 0; i < cpu.length; i++) assert.deepEqual(Array.from(wasm[i]), Array.from(cpu[i]), `result ${i}`);
+  });
+
   it('OneHot honours dtype and on/off values (the shipped wasm kernel writes int32 bytes)', async () => {
     const { cpu, wasm } = await onBoth(() => {
       const labels = tf.tensor1d([0, 2, 1, 2], 'int32');
