@@ -201,6 +201,8 @@ describe('Selectivity Lens in VS Code (code-server + Chromium)', { skip: skipRea
     await refusal.waitFor({ timeout: 60_000 });
     await screenshot(page, '03-broken-config-refused');
     assert.deepEqual(runFolders('e2e-broken'), [], 'a broken config must not create a run folder');
+    // Give the editors the height again for the screenshots that follow (cosmetic: never fails the step).
+    await runCommand(page, 'View: Hide Panel').catch(() => page.keyboard.press('Escape'));
   });
 
   scenario('starts a run from the Command Palette and draws live SI histograms that change across epochs', async () => {
