@@ -29,7 +29,6 @@ async function main(): Promise<void> {
     });
   for (let i = 0; i < 2; i++) step();
   const t0 = Date.now();
-  const wall0 = performance.now();
   const cpu0 = process.cpuUsage();
   const reps = 3;
   for (let i = 0; i < reps; i++) step();
