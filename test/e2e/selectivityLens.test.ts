@@ -17,6 +17,7 @@ import {
   screenshot,
   startVsCodeServer,
   waitFor,
+  webviewContaining,
   webviewContent,
   type Browser,
   type Page,
@@ -266,6 +267,24 @@ describe('Selectivity Lens in VS Code (code-server + Chromium)', { skip: skipRea
     await screenshot(page, '09-sweep-first-point');
     await waitFor('a second point in the scatter', () => points.count(), (n) => n >= 2, 300_000);
     await screenshot(page, '10-sweep-two-points');
+  });
+
+  scenario('compares two runs picked in the Runs view', async () => {
+    await runsViewRow(page, 'e2e-quick').click();
+    await runsViewRow(page, 'e2e-long').click({ modifiers: ['Control'] });
+    await runCommand(page, 'Selectivity Lens: Compare Runs');
+    await page.locator('.tabs-container .tab', { hasText: 'Compare 2 runs' }).first().waitFor({ timeout: 60_000 });
+    const rows = await waitFor(
+      'two runs in the comparison table',
+      async () => {
+        const frame = await webviewContaining(page, '.compare-table');
+        return frame ? frame.locator('.compare-table tbody tr[data-run-id]').count() : 0;
+      },
+      (n) => n === 2,
+      120_000,
+    );
+    assert.equal(rows, 2);
+    await screenshot(page, '11-compare');
   });
 
   scenario('trains each sweep point with its own alpha (the regularizer reaches training)', async () => {

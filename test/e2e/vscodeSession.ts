@@ -187,6 +187,17 @@ export function webviewContent(page: Page, purpose: 'view' | 'panel'): FrameLoca
   return outer.first().contentFrame().locator('iframe#active-frame').contentFrame();
 }
 
+/** The document of whichever of our webviews (panel, view, compare...) currently contains `selector`. */
+export async function webviewContaining(page: Page, selector: string): Promise<FrameLocator | undefined> {
+  const outers = page.locator('iframe.webview.ready[src*="extensionId=selectivity-lens.selectivity-lens"]');
+  const count = await outers.count();
+  for (let i = 0; i < count; i++) {
+    const content = outers.nth(i).contentFrame().locator('iframe#active-frame').contentFrame();
+    if ((await content.locator(selector).count().catch(() => 0)) > 0) return content;
+  }
+  return undefined;
+}
+
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(artifactsDir, { recursive: true });
   await page.screenshot({ path: join(artifactsDir, `${name}.png`) }).catch(() => undefined);
