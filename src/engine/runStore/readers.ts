@@ -8,6 +8,7 @@ import { RUN_FILES, type SelectivityIndex, type SelectivityIndexEntry } from '..
 import type { LayerClassHistograms, LayerSelectivity } from '../../protocol/selectivity';
 import { EngineError } from '../errors';
 import { decodeSelectivity } from './selectivityFile';
+import { isProcessAlive } from './processAlive';
 
 export interface RunRecord {
   dir: string;
@@ -61,15 +62,6 @@ export function readMetrics(dir: string): EpochMetrics[] {
   return [...byEpoch.values()].sort((a, b) => a.epoch - b.epoch);
 }
 
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 export function readSelectivityIndex(dir: string): SelectivityIndex | undefined {
   return readJson<SelectivityIndex>(path.join(dir, RUN_FILES.selectivityIndex));
 }
@@ -97,7 +89,7 @@ export function readRun(dir: string): RunRecord {
   let state: RunState = summary?.state ?? 'stopped';
   if (!summary) {
     const lock = readJson<{ pid?: number }>(path.join(abs, RUN_FILES.lock));
-    if (lock?.pid && pidAlive(lock.pid)) state = 'running';
+    if (lock?.pid && isProcessAlive(lock.pid)) state = 'running';
   }
   const index = readSelectivityIndex(abs);
   return {

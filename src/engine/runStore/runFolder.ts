@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { RUN_FILES } from '../../protocol/runStore';
 import { EngineError } from '../errors';
+import { isProcessAlive } from './processAlive';
 
 function unwritable(dir: string, e: unknown): EngineError {
   const code = (e as NodeJS.ErrnoException)?.code;
@@ -59,21 +60,12 @@ export function ensureWritableDir(dir: string): void {
   }
 }
 
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** Take the run's lock; a lock of a live other process is an error, a stale one (dead pid) is taken over. */
 export function acquireRunLock(dir: string): void {
   const file = path.join(dir, RUN_FILES.lock);
   try {
     const held = JSON.parse(fs.readFileSync(file, 'utf8')) as { pid?: number };
-    if (typeof held.pid === 'number' && held.pid !== process.pid && pidAlive(held.pid)) {
+    if (typeof held.pid === 'number' && held.pid !== process.pid && isProcessAlive(held.pid)) {
       throw new EngineError('RUN_DIR_UNWRITABLE', `Run folder ${dir} is in use by engine process ${held.pid}.`, { file: dir });
     }
   } catch (e) {

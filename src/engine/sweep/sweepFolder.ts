@@ -8,6 +8,7 @@ import { RUN_FILES } from '../../protocol/runStore';
 import { SWEEP_FILES, type SweepIndex } from '../../protocol/sweep';
 import { EngineError } from '../errors';
 import { latestCheckpointName } from '../runStore';
+import { isProcessAlive } from '../runStore/processAlive';
 
 export function writeJsonAtomic(file: string, value: unknown): void {
   const tmp = `${file}.${process.pid}.tmp`;
@@ -67,21 +68,6 @@ export function clearUnstartedRun(runDir: string): void {
   }
 }
 
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-  // A killed process nobody has reaped yet (a zombie) still answers signal 0 but holds nothing.
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return true;
-  }
-}
-
 /**
  * Waits until no other live process holds the run's lock, and removes a stale lock: after a crash, the old worker of a run may still be
  * checkpointing on its way out (it stops when its parent disappears). Returns false if it is still alive at the end.
@@ -97,7 +83,7 @@ export async function waitForRunLock(runDir: string, timeoutMs = 60_000): Promis
       return true;
     }
     if (typeof pid !== 'number' || pid === process.pid) return true;
-    if (!pidAlive(pid)) {
+    if (!isProcessAlive(pid)) {
       // Stale: its holder is gone (or a zombie nobody reaped, which the engine would still take for alive).
       rmSync(file, { force: true });
       return true;
@@ -113,7 +99,7 @@ export function acquireSweepLock(sweepDir: string): () => void {
   const file = path.join(sweepDir, SWEEP_FILES.lock);
   if (existsSync(file)) {
     const pid = Number(readFileSync(file, 'utf8').trim());
-    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && pidAlive(pid)) {
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isProcessAlive(pid)) {
       throw new EngineError(
         'RUN_DIR_UNWRITABLE',
         `The sweep ${sweepDir} is already being run by process ${pid}; stop it first.`,
