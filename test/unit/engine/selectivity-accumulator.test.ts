@@ -132,4 +132,16 @@ describe('SelectivityAccumulator', () => {
     acc.dispose();
     assert.throws(() => new SelectivityAccumulator({ unitLayers: layers, numClasses: C, upperEdges: new Float32Array(3) }));
   });
+
+  it('puts values past the upper edge into the last bin and values below 0 into the first', async () => {
+    const one: UnitLayerInfo[] = [{ name: 'u', units: 1, kind: 'dense' }];
+    // Upper edge 1.1 x 1 over 4 bins: 0.3 -> bin 1, 5 and 1e12 -> bin 3 (overflow), -2 -> bin 0.
+    const acc = new SelectivityAccumulator({ unitLayers: one, numClasses: 2, bins: 4, upperEdges: Float32Array.from([1]) });
+    tf.tidy(() => acc.add(tf.tensor2d([0.3, 5, 1e12, -2], [4, 1]), tf.tensor1d([0, 1, 1, 0], 'int32')));
+    const result = await acc.finish();
+    acc.dispose();
+    assert.deepEqual(Array.from(result.histograms[0].counts), [1, 1, 0, 0, 0, 0, 0, 2]);
+    assert.deepEqual(Array.from(result.unitMax), [1e12].map(Math.fround));
+    assert.equal(result.samples, 4);
+  });
 });
