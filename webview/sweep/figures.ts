@@ -213,7 +213,9 @@ function metricVsAlpha(
     .range([H - M.bottom, M.top]);
   const [d0, d1] = y.domain();
   const clampY = (v: number) => Math.min(d1, Math.max(d0, v));
-  frame(parts, x, y, ticks, y.ticks(6), fmtAlpha, yFmt, 'alpha (symlog scale; < 0 discourages, > 0 encourages selectivity)', yLabel);
+  // Tick labels take their precision from the tick step (a fixed format repeats labels on narrow ranges).
+  const tickFmt = y.tickFormat(6, yFmt(1).endsWith('%') ? '%' : undefined);
+  frame(parts, x, y, ticks, y.ticks(6), fmtAlpha, tickFmt, 'alpha (symlog scale; < 0 discourages, > 0 encourages selectivity)', yLabel);
   const color = alphaColorScale(alphas);
   const band = d3area<(typeof stats)[number]>()
     .x((s) => x(s.alpha))
@@ -264,7 +266,7 @@ function layerSIVsAlpha(group: ReportGroup, layers: string[], theme: FigureTheme
   const { x, ticks } = alphaAxis(alphas, plotRight);
   const values = runs.flatMap((r) => shown.map((l) => r.layerSI[l]));
   const y = scaleLinear().domain(extent(values)).nice().range([H - M.bottom, M.top]);
-  frame(parts, x, y, ticks, y.ticks(6), fmtAlpha, (v) => fmtNum(v, 2), 'alpha (symlog scale)', 'mean class selectivity index of the layer', plotRight);
+  frame(parts, x, y, ticks, y.ticks(6), fmtAlpha, y.tickFormat(6), 'alpha (symlog scale)', 'mean class selectivity index of the layer', plotRight);
   let points = 0;
   shown.forEach((layer, i) => {
     const c = layerColor(i, shown.length);
@@ -309,7 +311,7 @@ function accuracyVsSI(group: ReportGroup, theme: FigureTheme, title: string): { 
   if (baseline !== undefined) yVals.push(baseline);
   const y = scaleLinear().domain(extent(yVals)).nice().range([H - M.bottom, M.top]);
   const accFmt = y.tickFormat(6, '%');
-  frame(parts, x, y, x.ticks(6), y.ticks(6), (v) => fmtNum(v, 2), accFmt, 'network class selectivity index (held-out set)', 'test accuracy');
+  frame(parts, x, y, x.ticks(6), y.ticks(6), x.tickFormat(6), accFmt, 'network class selectivity index (held-out set)', 'test accuracy');
   if (baseline !== undefined && Number.isFinite(baseline)) {
     const by = y(baseline).toFixed(1);
     parts.push(
