@@ -39,7 +39,8 @@ for (const areas of stages) {
   const concurrency = areas.includes('e2e') ? 1 : 2;
   const run = spawnSync(
     process.execPath,
-    ['--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files],
+    // A per-test ceiling so that one hung test fails instead of stalling CI (tests may set their own).
+    ['--test', `--test-concurrency=${concurrency}`, '--test-timeout=900000', '--test-reporter=spec', ...files],
     { stdio: 'inherit' },
   );
   const ok = run.status === 0;
