@@ -22,6 +22,7 @@ import { readSettings, resolveRunsFolder } from './settings';
 import { UserError, userMessage } from './userMessage';
 import { COMPARE_COMMAND } from '../protocol/compare';
 import { saveExportedFile } from './saveExport';
+import { LIVE_VIEW_ID } from './liveSidebar';
 
 const EXTRA_FOLDERS_KEY = 'selectivityLens.extraRunFolders';
 
@@ -276,7 +277,9 @@ export class RunController implements vscode.Disposable {
     // The folder is made here (exclusively, never reused) so its name is the run id the host tracks.
     const runDir = createRunDir(runsFolder, name);
     const runId = path.basename(runDir);
-    return this.submit({ kind: 'start', runId, runDir, config, configPath: uri.fsPath, label: name }, { dir: runDir, configPath: uri.fsPath });
+    const submitted = this.submit({ kind: 'start', runId, runDir, config, configPath: uri.fsPath, label: name }, { dir: runDir, configPath: uri.fsPath });
+    void revealLiveView().catch((e) => this.log.warn(`could not reveal the Live view: ${String(e)}`));
+    return submitted;
   }
 
   /** Queue a prepared job (used by runs, resumes, analyses and sweeps). */
@@ -556,4 +559,11 @@ export async function openAtField(file: string, field: string | undefined): Prom
   const range = new vscode.Range(doc.positionAt(offset), doc.positionAt(offset + length));
   editor.selection = new vscode.Selection(range.start, range.end);
   editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+}
+
+/** A newly started run shows its live charts in the sidebar at once; the editor keeps the keyboard. */
+async function revealLiveView(): Promise<void> {
+  const editor = vscode.window.activeTextEditor;
+  await vscode.commands.executeCommand(`${LIVE_VIEW_ID}.focus`);
+  if (editor) await vscode.window.showTextDocument(editor.document, { viewColumn: editor.viewColumn, preserveFocus: false });
 }
