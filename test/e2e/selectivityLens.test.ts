@@ -236,6 +236,17 @@ describe('Selectivity Lens in VS Code (code-server + Chromium)', { skip: skipRea
     );
     assert.ok(Math.max(...panel.epochs) >= 2, `the panel shows the last epoch (saw ${panel.epochs.join(',')})`);
     await screenshot(page, '06-panel');
+    // Open the most selective unit from the heatmap with the keyboard: its class-response view appears.
+    const frame = webviewContent(page, 'panel');
+    await frame.locator('.heat-canvas').first().focus();
+    await page.keyboard.press('Home');
+    await page.keyboard.press('Enter');
+    const unitView = frame.locator('.unit-view[data-unit]');
+    await unitView.waitFor({ timeout: 30_000 });
+    assert.match((await frame.locator('#unit-si').textContent()) ?? '', /^\d\.\d{3}$/);
+    assert.equal(await frame.locator('.unit-bars rect.bar').count(), 10, 'one class-mean bar per MNIST class');
+    await unitView.scrollIntoViewIfNeeded();
+    await screenshot(page, '06b-panel-unit');
   });
 
   scenario('stops a running run', async () => {
