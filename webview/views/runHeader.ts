@@ -80,6 +80,7 @@ export class RunHeader {
     }
     this.runSelectWrap.hidden = runs.length < 2;
     if (run && this.runSelect.value !== run.runId) this.runSelect.value = run.runId;
+    this.stop.hidden = !run || !isActive(run.state); // nothing to stop before the first run
     if (!run) return;
     const meta = run.meta;
     setText(this.name, meta?.name ?? run.runId);
