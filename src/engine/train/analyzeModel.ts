@@ -3,16 +3,15 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { RunConfig } from '../../protocol/config';
-import type { RunMeta, RunSummary } from '../../protocol/events';
+import type { RunSummary } from '../../protocol/events';
 import { RUN_FILES } from '../../protocol/runStore';
 import type { BuiltModel } from '../contracts';
-import { loadDataset } from '../data';
 import { EngineError } from '../errors';
 import { buildModel, restoreBuiltModel } from '../models';
 import { latestCheckpointName, RunWriter } from '../runStore';
 import { SelectivityAccumulator } from '../selectivity';
 import { evaluate } from './evaluate';
-import { checkedConfig, type SessionEnv } from './session';
+import { checkedConfig, loadData, makeMeta, type SessionEnv } from './session';
 
 export interface AnalyzeRequest {
   runId: string;
@@ -66,35 +65,13 @@ export async function analyzeModel(req: AnalyzeRequest, env: SessionEnv): Promis
   let built: BuiltModel | undefined;
   try {
     await writer.writeConfig({ ...config, model: { name: 'user', path: where.path } });
-    const ds = await loadDataset(config.data, {
-      baseDir: path.dirname(writer.dir),
-      cacheDir: path.join(path.dirname(writer.dir), '.cache'),
-      seed: config.train.seed,
-      log: (m) => emit({ v: 1, type: 'log', runId: req.runId, level: 'info', message: m }),
-    });
+    const ds = await loadData(config, writer.dir, (m) => emit({ v: 1, type: 'log', runId: req.runId, level: 'info', message: m }));
     const input = { shape: ds.shape, numClasses: ds.classNames.length };
     built =
       where.kind === 'checkpoint'
         ? await restoreBuiltModel(where.path, input)
         : await buildModel({ name: 'user', path: where.path }, input, 0, process.cwd());
-    const meta: RunMeta = {
-      runId: req.runId,
-      runDir: writer.dir,
-      name: config.name,
-      model: where.path,
-      dataset: ds.name,
-      backend: env.backend.name,
-      threads: env.backend.threads,
-      params: built.params,
-      inputShape: [...ds.shape],
-      classNames: ds.classNames,
-      layers: built.unitLayers,
-      regularizedLayers: config.selectivity.layers === 'all' ? built.unitLayers.map((l) => l.name) : config.selectivity.layers,
-      trainSize: ds.train.n,
-      testSize: ds.test.n,
-      epochs: 0,
-      startedAt: new Date().toISOString(),
-    };
+    const meta = makeMeta(req.runId, writer.dir, config, ds, built, env, config.selectivity.layers, { model: where.path, epochs: 0 });
     await writer.writeMeta(meta);
     emit({ v: 1, type: 'runStarted', runId: req.runId, meta, config });
     const accumulator = new SelectivityAccumulator({

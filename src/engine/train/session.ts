@@ -57,7 +57,7 @@ function selectedLayers(config: ResolvedRunConfig, built: BuiltModel): string[] 
   return wanted;
 }
 
-async function loadData(config: ResolvedRunConfig, runDir: string, log: (m: string) => void): Promise<Dataset> {
+export async function loadData(config: ResolvedRunConfig, runDir: string, log: (m: string) => void): Promise<Dataset> {
   return loadDataset(config.data, {
     baseDir: path.dirname(runDir),
     cacheDir: path.join(path.dirname(runDir), '.cache'),
@@ -66,7 +66,17 @@ async function loadData(config: ResolvedRunConfig, runDir: string, log: (m: stri
   });
 }
 
-function makeMeta(runId: string, runDir: string, config: ResolvedRunConfig, ds: Dataset, built: BuiltModel, env: SessionEnv, selected: string[] | 'all'): RunMeta {
+/** The run's meta.json; `overrides` lets an analysis (no training) name its model file and zero epochs. */
+export function makeMeta(
+  runId: string,
+  runDir: string,
+  config: ResolvedRunConfig,
+  ds: Dataset,
+  built: BuiltModel,
+  env: SessionEnv,
+  selected: string[] | 'all',
+  overrides: Partial<Pick<RunMeta, 'model' | 'epochs'>> = {},
+): RunMeta {
   return {
     runId,
     runDir,
@@ -84,6 +94,7 @@ function makeMeta(runId: string, runDir: string, config: ResolvedRunConfig, ds: 
     testSize: ds.test.n,
     epochs: config.train.epochs,
     startedAt: new Date().toISOString(),
+    ...overrides,
   };
 }
 
