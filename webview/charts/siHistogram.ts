@@ -1,8 +1,9 @@
 // Distribution of one layer's unit SIs. Bars are keyboard-navigable (roving tabindex); picking a bar lists
 // its units so any single unit can be opened.
-import { axisBottom, axisLeft, max, scaleLinear, select, type Selection } from 'd3';
+import { max, scaleLinear, select, type Selection } from 'd3';
 import { el, observeWidth } from '../dom';
 import { fmtSI } from '../format';
+import { drawSIAxes } from './siAxes';
 
 export interface SIBins {
   /** Count per bin; bin i holds SI in [i/n, (i+1)/n), the last one also SI = 1 (values outside [0,1] clamp). */
@@ -101,34 +102,8 @@ export class SIHistogram {
       .domain([0, Math.max(1, max(counts) ?? 1)])
       .nice(4)
       .range([h - MARGIN.bottom, MARGIN.top]);
-    this.svg
-      .selectAll<SVGGElement, null>('g.y-axis')
-      .data([null])
-      .join('g')
-      .attr('class', 'axis y-axis')
-      .attr('transform', `translate(${MARGIN.left},0)`)
-      .call(
-        axisLeft(y)
-          // Counts are whole numbers: no more ticks than the top count.
-          .ticks(Math.min(4, y.domain()[1]), 'd')
-          .tickSizeOuter(0)
-          .tickSize(-(width - MARGIN.left - MARGIN.right)),
-      );
-    this.svg
-      .selectAll<SVGGElement, null>('g.x-axis')
-      .data([null])
-      .join('g')
-      .attr('class', 'axis x-axis')
-      .attr('transform', `translate(0,${h - MARGIN.bottom})`)
-      .call(axisBottom(x).ticks(5).tickSizeOuter(0));
-    this.svg
-      .selectAll<SVGTextElement, null>('text.x-label')
-      .data([null])
-      .join('text')
-      .attr('class', 'x-label')
-      .attr('x', (MARGIN.left + width - MARGIN.right) / 2)
-      .attr('y', h - 2)
-      .text('class selectivity index');
+    // Counts are whole numbers: no more ticks than the top count.
+    drawSIAxes(this.svg, { x, y }, { width, height: h, margin: MARGIN }, { count: Math.min(4, y.domain()[1]), format: 'd' });
 
     const bw = (width - MARGIN.left - MARGIN.right) / n;
     const interactive = this.options.interactive;

@@ -2,8 +2,9 @@
 // bars; more runs (a whole sweep) are drawn as step outlines so they stay readable. A dashed line marks each
 // run's mean SI. Colours are set through CSSOM (the CSP forbids style attributes, and CSS would beat a fill
 // attribute).
-import { axisBottom, axisLeft, line, max, scaleLinear, select, type Selection, curveStepAfter } from 'd3';
+import { line, max, scaleLinear, select, type Selection, curveStepAfter } from 'd3';
 import { binSI } from '../charts/siHistogram';
+import { drawSIAxes } from '../charts/siAxes';
 import { observeWidth } from '../dom';
 import { fmtSI } from '../format';
 
@@ -93,33 +94,7 @@ export class OverlayHistogram {
       .nice(4)
       .range([h - MARGIN.bottom, MARGIN.top]);
     const share = input.yMode === 'share';
-    this.svg
-      .selectAll<SVGGElement, null>('g.y-axis')
-      .data([null])
-      .join('g')
-      .attr('class', 'axis y-axis')
-      .attr('transform', `translate(${MARGIN.left},0)`)
-      .call(
-        axisLeft(y)
-          .ticks(4, share ? '.0%' : 'd')
-          .tickSizeOuter(0)
-          .tickSize(-(width - MARGIN.left - MARGIN.right)),
-      );
-    this.svg
-      .selectAll<SVGGElement, null>('g.x-axis')
-      .data([null])
-      .join('g')
-      .attr('class', 'axis x-axis')
-      .attr('transform', `translate(0,${h - MARGIN.bottom})`)
-      .call(axisBottom(x).ticks(5).tickSizeOuter(0));
-    this.svg
-      .selectAll<SVGTextElement, null>('text.x-label')
-      .data([null])
-      .join('text')
-      .attr('class', 'x-label')
-      .attr('x', (MARGIN.left + width - MARGIN.right) / 2)
-      .attr('y', h - 2)
-      .text('class selectivity index');
+    drawSIAxes(this.svg, { x, y }, { width, height: h, margin: MARGIN }, { count: 4, format: share ? '.0%' : 'd' });
     this.svg
       .selectAll<SVGTextElement, null>('text.y-label')
       .data([null])
