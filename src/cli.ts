@@ -1,6 +1,7 @@
 // `selectivity-lens`: the engine from a terminal. Thin: parses arguments, runs the in-process Engine and prints
 // its events (progress bar, one line per epoch, a summary) or, with --json, the events as JSON lines.
 // User errors: one line on stderr, exit code 2; engine bugs: exit code 1; interrupted (Ctrl-C): 130.
+import * as os from 'node:os';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command, Option } from 'commander';
@@ -145,7 +146,7 @@ async function runEngine(build: (engine: Engine) => Parameters<Engine['handle']>
       if (e.type === 'runFinished') summary = e.summary;
       if (e.type === 'error' && !error) error = e;
     },
-    { backend: opts.backend, threads: opts.threads },
+    { backend: opts.backend, threads: opts.threads ?? os.cpus().length },
   );
   const onSigint = () => {
     if (interrupted) process.exit(130);
@@ -312,7 +313,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .configureOutput({ outputError: (s, write) => write(s.split('\n')[0] + '\n') })
     .exitOverride();
   const backendOption = () => new Option('--backend <name>', `TensorFlow.js backend: ${BACKENDS.join(', ')}`).argParser(guarded(parseBackend));
-  const threadsOption = () => new Option('--threads <n>', 'threads for the native backends').argParser(guarded(parsePositive('--threads')));
+  const threadsOption = () => new Option('--threads <n>', 'threads to compute on (default: all cores)').argParser(guarded(parsePositive('--threads')));
 
   program
     .command('train')

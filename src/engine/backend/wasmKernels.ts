@@ -1,6 +1,7 @@
-// Kernels the wasm backend lacks or runs slowly for CNN training, built from its fast XNNPACK Conv2D:
-//  - Conv2DBackpropFilter (missing in tfjs-backend-wasm 4.22): a convolution of the transposed input with the
-//    transposed output gradient, dilated by the stride.
+// Kernels the wasm backend lacks or runs slowly for CNN training:
+//  - Conv2DBackpropFilter (missing in tfjs-backend-wasm 4.22): our wasm SIMD kernel (wasmFilterGradient.ts);
+//    shapes it does not take (output channels not in fours) run as a convolution of the transposed input with
+//    the transposed output gradient, dilated by the stride, on XNNPACK (about 3x slower).
 //  - Conv2DBackpropInput (shipped one is a naive loop, ~10x slower than the forward conv): a forward conv of
 //    the output gradient with the flipped filter; strides > 1 use the sub-pixel form (one conv producing
 //    stride^2 phases, then one transpose interleaves them), so no zero-stuffed gradient is ever built.
@@ -10,6 +11,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { backend_util } from '@tensorflow/tfjs-core';
 import type { KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import { WasmFilterGradient, type WasmBackendMemory } from './wasmFilterGradient';
 
 interface WasmBackendLike {
   disposeData(dataId: object, force?: boolean): boolean;
@@ -21,6 +23,7 @@ type Inputs = Record<string, TensorInfo>;
 
 let registered = false;
 let nativeBackpropInput: KernelFunc | undefined;
+let simdFilterGradient: WasmFilterGradient | undefined;
 
 function call(backend: WasmBackendLike, kernel: string, inputs: Inputs, attrs: NamedAttrMap = {}): TensorInfo {
   const config = tf.getKernel(kernel, 'wasm');
@@ -65,6 +68,25 @@ const conv2dBackpropFilter: KernelFunc = ({ inputs, backend: b, attrs = {} }) =>
   if (((attrs.dataFormat as string) ?? 'NHWC') !== 'NHWC') throw new Error('wasm Conv2DBackpropFilter supports NHWC only');
   const filterShape = attrs.filterShape as [number, number, number, number];
   const info = convInfoOf(x.shape, filterShape, attrs);
+  const geometry = {
+    batch: info.batchSize,
+    inHeight: info.inHeight,
+    inWidth: info.inWidth,
+    inChannels: info.inChannels,
+    outHeight: info.outHeight,
+    outWidth: info.outWidth,
+    outChannels: info.outChannels,
+    filterHeight: info.filterHeight,
+    filterWidth: info.filterWidth,
+    strideHeight: info.strideHeight,
+    strideWidth: info.strideWidth,
+    padTop: info.padInfo.top,
+    padLeft: info.padInfo.left,
+  };
+  const simd = simdFilterGradient;
+  if (simd && x.dtype === 'float32' && dy.dtype === 'float32' && info.dilationHeight === 1 && info.dilationWidth === 1 && simd.supports(geometry)) {
+    return simd.compute(b as unknown as WasmBackendMemory, x, dy, geometry);
+  }
   const { top, bottom, left, right } = info.padInfo;
   // Channels become the batch and the batch becomes the channels; dy becomes the (dilated) filter.
   const xT = call(backend, 'Transpose', { x }, { perm: [3, 1, 2, 0] }); // [ci, H, W, B]
@@ -222,6 +244,7 @@ function fixedOneHot(shipped: KernelFunc | undefined): KernelFunc {
 export function registerWasmTrainingKernels(): void {
   if (registered) return;
   registered = true;
+  simdFilterGradient = WasmFilterGradient.create(tf.backend() as unknown as WasmBackendMemory);
   if (tf.getKernel('Conv2DBackpropFilter', 'wasm') == null) {
     tf.registerKernel({ kernelName: 'Conv2DBackpropFilter', backendName: 'wasm', kernelFunc: conv2dBackpropFilter });
   }
@@ -232,4 +255,9 @@ export function registerWasmTrainingKernels(): void {
   replaceKernel('Identity', sharingKernel);
   replaceKernel('Cast', sharingKernel);
   replaceKernel('OneHot', fixedOneHot);
+}
+
+/** Threads the wasm SIMD filter-gradient kernel runs on now, or undefined when it is not in use (XNNPACK path only). */
+export function simdFilterGradientThreads(): number | undefined {
+  return simdFilterGradient?.threads;
 }

@@ -3,6 +3,7 @@ import { before, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../../src/engine/backend';
+import { simdFilterGradientThreads } from '../../../src/engine/backend/wasmKernels';
 
 function random(n: number, seed: number): Float32Array {
   // Small deterministic LCG so cpu and wasm see the same numbers.
@@ -58,11 +59,24 @@ const CASES: ConvCase[] = [
   { x: [2, 10, 10, 3], k: 5, co: 4, stride: 1, pad: 'same' },
   { x: [2, 12, 12, 3], k: 7, co: 4, stride: 2, pad: 'same' },
   { x: [1, 6, 6, 2], k: 2, co: 3, stride: 2, pad: 'valid' },
+  // Output channels in fours: the wasm SIMD filter-gradient kernel (8- and 4-wide tiles, 4- and 1-wide inputs).
+  { x: [2, 8, 8, 3], k: 3, co: 8, stride: 1, pad: 'same' },
+  { x: [2, 8, 8, 5], k: 3, co: 12, stride: 2, pad: 'same' },
+  { x: [3, 9, 9, 16], k: 3, co: 16, stride: 2, pad: 'valid' },
+  { x: [2, 7, 7, 4], k: 3, co: 4, stride: 2, pad: 'same' },
+  { x: [2, 12, 12, 4], k: 7, co: 4, stride: 2, pad: 'same' },
+  { x: [1, 6, 6, 2], k: 2, co: 8, stride: 2, pad: 'valid' },
+  { x: [2, 7, 7, 8], k: 1, co: 8, stride: 2, pad: 'same' },
+  { x: [9, 3, 3, 8], k: 3, co: 24, stride: 1, pad: 'same' },
 ];
 
 describe('wasm training kernels match the cpu backend', () => {
   before(async () => {
     await initBackend('wasm');
+  });
+
+  it('uses the wasm SIMD filter-gradient kernel (assembled by npm run build), on one thread', () => {
+    assert.equal(simdFilterGradientThreads(), 1);
   });
 
   for (const c of CASES) {

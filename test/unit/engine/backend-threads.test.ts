@@ -1,9 +1,12 @@
 // Multi-threaded wasm in Node (src/engine/backend/wasmThreads.ts): starts with 2 XNNPACK threads, computes the
-// same conv gradients as the cpu backend, and leaves nothing that keeps the process alive (this file would hang).
+// same conv gradients as the cpu backend, also when the SIMD filter-gradient kernel splits the batch with its
+// helper worker, and leaves nothing that keeps the process alive (this file would hang).
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../../src/engine/backend';
+import { simdFilterGradientThreads } from '../../../src/engine/backend/wasmKernels';
 
 function random(n: number, seed: number): Float32Array {
   const out = new Float32Array(n);
@@ -15,30 +18,43 @@ function random(n: number, seed: number): Float32Array {
   return out;
 }
 
+async function convGradients(backend: string, xShape: [number, number, number, number], co: number, stride: number): Promise<Float32Array[]> {
+  await tf.setBackend(backend);
+  const xv = random(xShape.reduce((a, b) => a * b), 1);
+  const wv = random(3 * 3 * xShape[3] * co, 2);
+  const out = tf.tidy(() => {
+    const x = tf.tensor4d(xv, xShape);
+    const w = tf.tensor4d(wv, [3, 3, xShape[3], co]);
+    return tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, stride, 'same'))))([x, w]);
+  });
+  const data = out.map((t) => t.dataSync() as Float32Array);
+  tf.dispose(out);
+  return data;
+}
+
+function assertClose(cpu: Float32Array[], wasm: Float32Array[], tolerance: number): void {
+  for (let i = 0; i < cpu.length; i++) {
+    let m = 0;
+    for (let j = 0; j < cpu[i].length; j++) m = Math.max(m, Math.abs(cpu[i][j] - wasm[i][j]));
+    assert.ok(m < tolerance, `gradient ${i} differs by ${m}`);
+  }
+}
+
 describe('wasm with threads', () => {
   it('starts 2 threads and computes conv gradients like the cpu backend', async () => {
     const info = await initBackend('wasm', { threads: 2 });
     assert.equal(info.name, 'wasm');
     assert.equal(info.threads, 2);
-    const xv = random(4 * 16 * 16 * 8, 1);
-    const wv = random(3 * 3 * 8 * 16, 2);
-    const grads = async (backend: string) => {
-      await tf.setBackend(backend);
-      const out = tf.tidy(() => {
-        const x = tf.tensor4d(xv, [4, 16, 16, 8]);
-        const w = tf.tensor4d(wv, [3, 3, 8, 16]);
-        return tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 'same'))))([x, w]);
-      });
-      const data = out.map((t) => t.dataSync() as Float32Array);
-      tf.dispose(out);
-      return data;
-    };
-    const wasm = await grads('wasm');
-    const cpu = await grads('cpu');
-    for (let i = 0; i < 2; i++) {
-      let m = 0;
-      for (let j = 0; j < cpu[i].length; j++) m = Math.max(m, Math.abs(cpu[i][j] - wasm[i][j]));
-      assert.ok(m < 1e-4, `gradient ${i} differs by ${m}`);
+    assertClose(await convGradients('cpu', [4, 16, 16, 8], 16, 2), await convGradients('wasm', [4, 16, 16, 8], 16, 2), 1e-4);
+  });
+
+  it('the filter-gradient kernel gets its helper thread and splits odd batches exactly', async () => {
+    await tf.setBackend('wasm');
+    for (let i = 0; i < 100 && simdFilterGradientThreads() !== 2; i++) await sleep(50);
+    assert.equal(simdFilterGradientThreads(), 2, 'the helper worker never came up');
+    for (const batch of [1, 2, 5]) {
+      const shape: [number, number, number, number] = [batch, 10, 10, 6];
+      assertClose(await convGradients('cpu', shape, 8, 1), await convGradients('wasm', shape, 8, 1), 1e-4);
     }
   });
 });

@@ -1,0 +1,146 @@
+// Conv2DBackpropFilter on the wasm backend through our own wasm SIMD kernel (kernels/filterGradient.wat),
+// instantiated over the backend's own memory so it reads x and dy where tfjs keeps them and writes the
+// gradient straight into an output tensor: no transposes, no copies. With a multi-threaded backend (shared
+// memory) helper workers take equal shares of the batch into scratch sums that are added at the end. Helpers
+// are started with the kernel and used once they report ready: a new worker cannot start while the main thread
+// is blocked waiting for it, so the first calls may run on the main thread alone.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { TensorInfo } from '@tensorflow/tfjs-core';
+import { CONTROL_INTS, DONE, JOB, READY, STATUS, writeJob } from './kernels/filterGradientControl';
+import { accumulateFilterGradient, type AccumulateTap, type FilterGradientGeometry } from './kernels/filterGradientTaps';
+
+/** The parts of the wasm backend and its Emscripten module this kernel uses. */
+export interface WasmBackendMemory {
+  wasm: { wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory }; tfjs: { getThreadsCount(): number } };
+  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
+  getMemoryOffset(dataId: object): number;
+  disposeData(dataId: object): boolean;
+}
+
+interface Helper {
+  worker: Worker;
+  control: Int32Array;
+  jobs: number;
+  dead: boolean;
+}
+
+/** A helper that has not answered in this long is taken for dead and its share is computed here instead. */
+const HELPER_TIMEOUT_MS = 60_000;
+
+export class WasmFilterGradient {
+  private helpers: Helper[] = [];
+
+  private constructor(
+    private readonly memory: WebAssembly.Memory,
+    private readonly module: WebAssembly.Module,
+    private readonly accumulateTap: AccumulateTap,
+    private readonly helperCount: number,
+  ) {
+    this.startHelpers();
+  }
+
+  /** The kernel over this backend's memory, or undefined when the backend or the assembled kernel is missing. */
+  static create(backend: WasmBackendMemory): WasmFilterGradient | undefined {
+    const memory = backend.wasm.wasmMemory ?? backend.wasm.asm?.memory;
+    if (!(memory instanceof WebAssembly.Memory)) return undefined;
+    const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+    const file = path.join(__dirname, 'kernels', shared ? 'filterGradient.shared.wasm' : 'filterGradient.wasm');
+    if (!fs.existsSync(file)) return undefined;
+    const module = new WebAssembly.Module(fs.readFileSync(file));
+    const instance = new WebAssembly.Instance(module, { env: { memory } });
+    const helperCount = shared ? Math.max(0, backend.wasm.tfjs.getThreadsCount() - 1) : 0;
+    return new WasmFilterGradient(memory, module, instance.exports.accumulateTap as AccumulateTap, helperCount);
+  }
+
+  /** Threads this kernel computes on now: this one plus the helpers that are up. */
+  get threads(): number {
+    return 1 + this.readyHelpers().length;
+  }
+
+  /** The kernel's tiles need output channels in fours; other shapes take the XNNPACK path. */
+  supports(g: FilterGradientGeometry): boolean {
+    return g.outChannels % 4 === 0 && g.batch > 0 && g.outHeight > 0 && g.outWidth > 0;
+  }
+
+  /** dW [fh, fw, ci, co] of x [b, h, w, ci] and dy [b, oh, ow, co] (float32, NHWC). */
+  compute(backend: WasmBackendMemory, x: TensorInfo, dy: TensorInfo, g: FilterGradientGeometry): TensorInfo {
+    const size = g.filterHeight * g.filterWidth * g.inChannels * g.outChannels;
+    const helpers = this.readyHelpers().slice(0, Math.max(0, g.batch - 1));
+    const out = backend.makeOutput([g.filterHeight, g.filterWidth, g.inChannels, g.outChannels], 'float32');
+    const scratch = helpers.length > 0 ? backend.makeOutput([helpers.length, size], 'float32') : undefined;
+    // Offsets only after every allocation: an allocation may grow (and so move the view of) the memory.
+    const xPtr = backend.getMemoryOffset(x.dataId);
+    const dyPtr = backend.getMemoryOffset(dy.dataId);
+    const outPtr = backend.getMemoryOffset(out.dataId);
+    const scratchPtr = scratch ? backend.getMemoryOffset(scratch.dataId) : 0;
+    new Float32Array(this.memory.buffer, outPtr, size).fill(0);
+    if (scratch) new Float32Array(this.memory.buffer, scratchPtr, size * helpers.length).fill(0);
+
+    const parts = helpers.length + 1;
+    const share = (i: number) => Math.round((g.batch * i) / parts);
+    const jobs = helpers.map((helper, i) => {
+      const job = { geometry: g, xPtr, dyPtr, outPtr: scratchPtr + 4 * size * i, firstImage: share(i + 1), endImage: share(i + 2) };
+      writeJob(helper.control, job);
+      helper.jobs += 1;
+      Atomics.store(helper.control, JOB, helper.jobs);
+      Atomics.notify(helper.control, JOB);
+      return job;
+    });
+    accumulateFilterGradient(this.accumulateTap, g, xPtr, dyPtr, outPtr, 0, share(1));
+    let failed = false;
+    helpers.forEach((helper) => (failed = !this.awaitHelper(helper) || failed));
+    if (failed) {
+      // Redo every helper's share here: a dead helper may have written part of it.
+      this.stopHelpers();
+      for (const job of jobs) {
+        new Float32Array(this.memory.buffer, job.outPtr, size).fill(0);
+        accumulateFilterGradient(this.accumulateTap, g, xPtr, dyPtr, job.outPtr, job.firstImage, job.endImage);
+      }
+    }
+    if (scratch) {
+      const sums = new Float32Array(this.memory.buffer, outPtr, size);
+      const partial = new Float32Array(this.memory.buffer, scratchPtr, size * helpers.length);
+      for (let h = 0; h < helpers.length; h++) {
+        for (let i = 0, j = h * size; i < size; i++, j++) sums[i] += partial[j];
+      }
+      backend.disposeData(scratch.dataId);
+    }
+    return out;
+  }
+
+  /** Blocks until the helper reports its current job; false if it failed or never answered. */
+  private awaitHelper(helper: Helper): boolean {
+    for (;;) {
+      const done = Atomics.load(helper.control, DONE);
+      if (done === helper.jobs) return Atomics.load(helper.control, STATUS) === 0;
+      if (Atomics.wait(helper.control, DONE, done, HELPER_TIMEOUT_MS) === 'timed-out') return false;
+    }
+  }
+
+  private readyHelpers(): Helper[] {
+    return this.helpers.filter((h) => !h.dead && Atomics.load(h.control, READY) === 1);
+  }
+
+  private startHelpers(): void {
+    for (let i = 0; i < this.helperCount; i++) {
+      const control = new Int32Array(new SharedArrayBuffer(4 * CONTROL_INTS));
+      const worker = new Worker(path.join(__dirname, 'kernels', 'filterGradientWorker.js'), {
+        workerData: { kernel: this.module, memory: this.memory, control: control.buffer },
+      });
+      const helper: Helper = { worker, control, jobs: 0, dead: false };
+      worker.unref(); // never keeps the engine alive
+      worker.on('error', () => (helper.dead = true));
+      worker.on('exit', () => (helper.dead = true));
+      this.helpers.push(helper);
+    }
+  }
+
+  private stopHelpers(): void {
+    for (const helper of this.helpers) {
+      helper.dead = true;
+      void helper.worker.terminate();
+    }
+  }
+}
