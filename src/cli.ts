@@ -256,7 +256,12 @@ async function analyzeCommand(opts: {
     model: { name: 'user', path: path.resolve(opts.model) },
     data,
     train: { epochs: 1, batchSize: opts.batchSize ?? base?.train.batchSize ?? 128, lr: 0.1 },
-    selectivity: { alpha: 0, histogramBins: opts.bins ?? base?.selectivity.histogramBins, layers: base?.selectivity.layers },
+    selectivity: {
+      alpha: 0,
+      histogramBins: opts.bins ?? base?.selectivity.histogramBins,
+      layers: base?.selectivity.layers,
+      histogramLayers: base?.selectivity.histogramLayers,
+    },
   };
   const { problems } = validateRunConfig(config, '--data');
   if (problems.some((p) => p.severity === 'error')) throw new EngineError('CONFIG_INVALID', problemsToMessage('--data', problems));

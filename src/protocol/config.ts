@@ -61,6 +61,11 @@ export interface SelectivityConfig {
   layers?: string[] | 'all';
   /** Number of bins of the per-unit per-class activation histograms. */
   histogramBins?: number;
+  /**
+   * Layers whose per-unit per-class histograms are recorded: "auto" (default: the deepest layers up to about
+   * 8 M counts per analysis), "all", or a list of layer names.
+   */
+  histogramLayers?: 'auto' | 'all' | string[];
   /** Analyse the held-out set every N epochs (default 1). */
   analyzeEvery?: number;
 }

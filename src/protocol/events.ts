@@ -28,6 +28,8 @@ export interface RunMeta {
   layers: UnitLayerInfo[];
   /** Layers whose units enter the regularizer. */
   regularizedLayers: string[];
+  /** Layers whose per-class activation histograms are recorded (absent in runs from before: all of them). */
+  histogramLayers?: string[];
   trainSize: number;
   testSize: number;
   epochs: number;

@@ -378,6 +378,38 @@ describe('recorded run', () => {
   });
 });
 
+describe('histogram layers', () => {
+  it('says when a run records no class-response histograms for a layer, and shows them where it does', async () => {
+    const events = loadFixture(FIXTURE);
+    const started = events.find((e) => e.type === 'runStarted');
+    started.meta.histogramLayers = ['fc1'];
+    for (const e of events) if (e.type === 'classResponses') e.layers = e.layers.filter((l: any) => l.layer === 'fc1');
+    const page = await openApp(browser, url, { surface: 'panel', width: 1280, height: 1000 });
+    await send(page, { type: 'snapshot', surface: 'panel', runs: [] });
+    await sendEvents(page, events);
+    const pickLayerAndTopUnit = async (layer: string) => {
+      await page.evaluate((name) => {
+        const select = document.querySelector('.run-tab .layer-select') as any;
+        select.value = name;
+        select.dispatchEvent(new Event('change'));
+      }, layer);
+      await frame(page);
+      await page.focus('.heat-canvas');
+      await page.keyboard.press('Home');
+      await page.keyboard.press('Enter');
+      await frame(page);
+    };
+    await pickLayerAndTopUnit('conv1');
+    assert.match((await page.textContent('.multiples .hint')) ?? '', /records no activation histograms for conv1 \(selectivity\.histogramLayers/);
+    assert.equal(await page.$$eval('.multiples figure', (f) => f.length), 0);
+    assert.equal(await page.$$eval('.unit-bars rect.bar', (r) => r.length), 10, 'class means are still drawn');
+    await pickLayerAndTopUnit('fc1');
+    assert.equal(await page.$$eval('.multiples figure', (f) => f.length), 10);
+    await assertClean(page);
+    await page.close();
+  });
+});
+
 describe('training curves', () => {
   it('show every series value at the hovered epoch', async () => {
     const events = loadFixture(FIXTURE);

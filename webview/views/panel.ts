@@ -141,7 +141,7 @@ export function createPanel(app: HTMLElement, store: Store): PanelView {
     }
     const responses = r.run.classResponses;
     const hist = responses?.layers.find((l) => l.layer === r.layerName);
-    if (unitGate.changed([r.layer, r.unit, r.classNames, hist, pal.version])) {
+    if (unitGate.changed([r.layer, r.unit, r.classNames, hist, r.run.meta, pal.version])) {
       unitView.update(
         r.layer && r.entry && r.unit !== undefined
           ? {
@@ -150,6 +150,7 @@ export function createPanel(app: HTMLElement, store: Store): PanelView {
               epoch: r.entry.epoch,
               classNames: r.classNames,
               responses: hist && responses ? { epoch: responses.epoch, histograms: hist } : undefined,
+              histogramsRecorded: r.run.meta?.histogramLayers?.includes(r.layer.layer) ?? true,
             }
           : undefined,
       );

@@ -12,6 +12,8 @@ export interface UnitViewInput {
   epoch: number;
   classNames: readonly string[];
   responses?: { epoch: number; histograms: LayerClassHistograms };
+  /** False when the run records no histograms for this layer (selectivity.histogramLayers). */
+  histogramsRecorded?: boolean;
 }
 
 const BAR_MARGIN = { top: 12, right: 12, bottom: 26, left: 44 };
@@ -202,7 +204,11 @@ export class UnitView {
     this.multiples.replaceChildren();
     if (!r || unit >= r.histograms.units) {
       this.multiplesTitle.textContent = 'Per-class activation histograms';
-      this.multiples.appendChild(el('p', { className: 'hint', text: 'Histograms arrive with the next analysis of this layer.' }));
+      const text =
+        input.histogramsRecorded === false
+          ? `This run records no activation histograms for ${layer.layer} (selectivity.histogramLayers; "auto" keeps the deepest layers within a size budget). The class means above are complete.`
+          : 'Histograms arrive with the next analysis of this layer.';
+      this.multiples.appendChild(el('p', { className: 'hint', text }));
       return;
     }
     const { classes: C, bins: B, edges, counts } = r.histograms;

@@ -10,7 +10,7 @@ export interface ResolvedRunConfig extends RunConfig {
   outDir: string;
   data: DataConfig;
   train: TrainConfig & Required<Pick<TrainConfig, 'momentum' | 'weightDecay' | 'seed'>> & { schedule: LrScheduleConfig };
-  selectivity: SelectivityConfig & Required<Pick<SelectivityConfig, 'layers' | 'histogramBins' | 'analyzeEvery'>>;
+  selectivity: SelectivityConfig & Required<Pick<SelectivityConfig, 'layers' | 'histogramBins' | 'histogramLayers' | 'analyzeEvery'>>;
 }
 
 export const DEFAULTS = {
@@ -64,6 +64,7 @@ export function applyDefaults(config: RunConfig, baseDir: string, file?: string)
       ...config.selectivity,
       layers: config.selectivity.layers ?? 'all',
       histogramBins: config.selectivity.histogramBins ?? DEFAULTS.histogramBins,
+      histogramLayers: config.selectivity.histogramLayers ?? 'auto',
       analyzeEvery: config.selectivity.analyzeEvery ?? DEFAULTS.analyzeEvery,
     },
   };

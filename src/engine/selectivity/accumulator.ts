@@ -1,7 +1,7 @@
 // One-pass selectivity analysis of the held-out set. Per batch it reads the unit means back once (a memcpy on
 // wasm/cpu; one small sync on a GPU) and adds, in plain loops on the host,
 //   - class-conditional sums [C, U] and class counts [C]            (-> class means, SI, preferred class),
-//   - per-unit per-class histogram counts [C, U, bins]               (-> LayerClassHistograms),
+//   - per-unit per-class histogram counts [C, Uh, bins] of the units of `histogramLayers` (-> LayerClassHistograms),
 //   - per-unit running maxima [U]                                   (-> next analysis's bin edges).
 // Measured on wasm (small CNN, batch 128, 224 units): the loops cost ~0.2 ms a batch, where the former on-device
 // one-hot histogram matmul cost ~3 ms. Activations are never kept for the whole set.
@@ -29,6 +29,8 @@ export interface AccumulatorOptions {
   upperEdges?: Float32Array;
   /** Layers whose units form the network SI (default all). */
   selectedLayers?: readonly string[] | 'all';
+  /** Layers whose per-class histograms are counted (default all; see chooseHistogramLayers). */
+  histogramLayers?: readonly string[];
   /**
    * Accepted for compatibility and ignored: histograms are now counted on the host, so there is no one-hot
    * block on the device to split into chunks.
@@ -64,7 +66,9 @@ export class SelectivityAccumulator {
   private readonly sums: Float64Array; // [C, U]
   private readonly counts: Float64Array; // [C]
   private readonly max: Float32Array; // [U]
-  private readonly histogram: Uint32Array; // [C, U, bins]
+  private readonly histogram: Uint32Array; // [C, Uh, bins]
+  private readonly histogramColumn: Int32Array; // [U] unit -> its column in histogram, -1 when not counted
+  private readonly histogramUnits: number; // Uh
   private samples = 0;
 
   constructor(options: AccumulatorOptions) {
@@ -76,7 +80,15 @@ export class SelectivityAccumulator {
     this.sums = new Float64Array(this.numClasses * this.totalUnits);
     this.counts = new Float64Array(this.numClasses);
     this.max = new Float32Array(this.totalUnits).fill(-Infinity);
-    this.histogram = new Uint32Array(this.numClasses * this.totalUnits * this.bins);
+    this.histogramColumn = new Int32Array(this.totalUnits).fill(-1);
+    let unit = 0;
+    let column = 0;
+    for (const layer of this.unitLayers) {
+      const counted = !options.histogramLayers || options.histogramLayers.includes(layer.name);
+      for (let u = 0; u < layer.units; u++, unit++) if (counted) this.histogramColumn[unit] = column++;
+    }
+    this.histogramUnits = column;
+    this.histogram = new Uint32Array(this.numClasses * this.histogramUnits * this.bins);
     if (options.upperEdges) {
       if (options.upperEdges.length !== this.totalUnits) throw new Error(`upperEdges has ${options.upperEdges.length} values for ${this.totalUnits} units`);
       this.setUpper(Float32Array.from(options.upperEdges, (m) => upperEdge(m, PREVIOUS_MAX_HEADROOM)));
@@ -98,7 +110,8 @@ export class SelectivityAccumulator {
     const U = this.totalUnits;
     const C = this.numClasses;
     const B = this.bins;
-    const { max, sums, counts, histogram } = this;
+    const { max, sums, counts, histogram, histogramColumn } = this;
+    const Uh = this.histogramUnits;
     if (!this.upper) {
       const first = new Float32Array(U).fill(-Infinity);
       for (let i = 0; i < b; i++) for (let j = 0; j < U; j++) first[j] = Math.max(first[j], x[i * U + j]);
@@ -116,14 +129,16 @@ export class SelectivityAccumulator {
       }
       counts[c]++;
       const sumRow = c * U;
-      const histRow = c * U * B;
+      const histRow = c * Uh * B;
       for (let j = 0; j < U; j++) {
         const v = x[row + j];
         if (v > max[j]) max[j] = v;
         sums[sumRow + j] += v;
+        const column = histogramColumn[j];
+        if (column < 0) continue;
         // float32 product, floored; below 0 (and NaN) into the first bin, overflow into the last.
         const k = Math.floor(Math.fround(v * binsPerUnit[j]));
-        histogram[histRow + j * B + (k > 0 ? (k < last ? k : last) : 0)]++;
+        histogram[histRow + column * B + (k > 0 ? (k < last ? k : last) : 0)]++;
       }
     }
     this.samples += b;
@@ -138,7 +153,8 @@ export class SelectivityAccumulator {
     const C = this.numClasses;
     const U = this.totalUnits;
     const B = this.bins;
-    const { sums, counts, histogram } = this;
+    const { sums, counts, histogram, histogramColumn } = this;
+    const Uh = this.histogramUnits;
     const present = Array.from(counts, (n) => n > 0);
     const layers: LayerSelectivity[] = [];
     const histograms: LayerClassHistograms[] = [];
@@ -157,16 +173,19 @@ export class SelectivityAccumulator {
         siTotal += si.reduce((a, v) => a + v, 0) / n;
         selectedCount++;
       }
-      const edges = new Float32Array(n * (B + 1));
-      const hist = new Uint32Array(n * C * B);
-      for (let u = 0; u < n; u++) {
-        const unit = offset + u;
-        for (let k = 0; k <= B; k++) edges[u * (B + 1) + k] = (upper[unit] * k) / B;
-        for (let c = 0; c < C; c++) {
-          hist.set(histogram.subarray((c * U + unit) * B, (c * U + unit + 1) * B), (u * C + c) * B);
+      if (n > 0 && histogramColumn[offset] >= 0) {
+        const edges = new Float32Array(n * (B + 1));
+        const hist = new Uint32Array(n * C * B);
+        for (let u = 0; u < n; u++) {
+          const unit = offset + u;
+          const column = histogramColumn[unit];
+          for (let k = 0; k <= B; k++) edges[u * (B + 1) + k] = (upper[unit] * k) / B;
+          for (let c = 0; c < C; c++) {
+            hist.set(histogram.subarray((c * Uh + column) * B, (c * Uh + column + 1) * B), (u * C + c) * B);
+          }
         }
+        histograms.push({ layer: layer.name, units: n, classes: C, bins: B, edges, counts: hist });
       }
-      histograms.push({ layer: layer.name, units: n, classes: C, bins: B, edges, counts: hist });
       offset += n;
     }
     return {

@@ -13,3 +13,5 @@ export type { BatchClassMeans, SelectivityTerms } from './batchSelectivity';
 export { computeUnitSI, preferredClasses } from './reference';
 export { SelectivityAccumulator, DEFAULT_HISTOGRAM_BINS } from './accumulator';
 export type { AccumulatorOptions, SelectivityAnalysis } from './accumulator';
+export { AUTO_HISTOGRAM_COUNTS, chooseHistogramLayers } from './histogramLayers';
+export type { HistogramLayersChoice } from './histogramLayers';

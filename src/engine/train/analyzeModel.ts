@@ -11,14 +11,14 @@ import { buildModel, restoreBuiltModel } from '../models';
 import { latestCheckpointName, RunWriter } from '../runStore';
 import { SelectivityAccumulator } from '../selectivity';
 import { evaluate } from './evaluate';
-import { checkedConfig, loadData, makeMeta, type SessionEnv } from './session';
+import { analysisLayers, checkedConfig, loadData, makeMeta, type SessionEnv } from './session';
 
 export interface AnalyzeRequest {
   runId: string;
   runDir: string;
   /** model.json, a checkpoint folder (holding model.json) or a run folder (its latest checkpoint). */
   modelPath: string;
-  /** Only data, selectivity.layers/histogramBins and train.batchSize are used. */
+  /** Only data, selectivity.layers/histogramBins/histogramLayers and train.batchSize are used. */
   config: RunConfig;
   configPath?: string;
 }
@@ -71,14 +71,16 @@ export async function analyzeModel(req: AnalyzeRequest, env: SessionEnv): Promis
       where.kind === 'checkpoint'
         ? await restoreBuiltModel(where.path, input)
         : await buildModel({ name: 'user', path: where.path }, input, 0, process.cwd());
-    const meta = makeMeta(req.runId, writer.dir, config, ds, built, env, config.selectivity.layers, { model: where.path, epochs: 0 });
+    const measured = analysisLayers(config, built, ds.classNames.length);
+    const meta = makeMeta(req.runId, writer.dir, config, ds, built, env, measured, { model: where.path, epochs: 0 });
     await writer.writeMeta(meta);
     emit({ v: 1, type: 'runStarted', runId: req.runId, meta, config });
     const accumulator = new SelectivityAccumulator({
       unitLayers: built.unitLayers,
       numClasses: ds.classNames.length,
       bins: config.selectivity.histogramBins,
-      selectedLayers: config.selectivity.layers,
+      selectedLayers: measured.selected,
+      histogramLayers: measured.histograms,
     });
     let test;
     let analysis;

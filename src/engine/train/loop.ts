@@ -29,6 +29,8 @@ export interface TrainingContext {
   alphas: number[];
   /** Layers in the regularizer and network SI. */
   selected: string[] | 'all';
+  /** Layers whose per-class activation histograms the analysis records. */
+  histogramLayers: string[];
   /** Minimum milliseconds between progress events (default 250). */
   progressEveryMs?: number;
   log?: (m: string) => void;
@@ -145,6 +147,7 @@ export async function trainEpochs(ctx: TrainingContext): Promise<TrainingOutcome
             bins: config.selectivity.histogramBins,
             upperEdges: state.unitMax && state.unitMax.length === built.totalUnits ? Float32Array.from(state.unitMax) : undefined,
             selectedLayers: ctx.selected,
+            histogramLayers: ctx.histogramLayers,
           })
         : undefined;
       let analysis: SelectivityAnalysis | undefined;

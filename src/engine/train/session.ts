@@ -11,6 +11,7 @@ import type { BuiltModel, Dataset } from '../contracts';
 import { loadDataset } from '../data';
 import { EngineError, toEngineError } from '../errors';
 import { buildModel } from '../models';
+import { chooseHistogramLayers } from '../selectivity';
 import { readMetrics, RunWriter } from '../runStore';
 import { loadLatestCheckpoint, type TrainerState } from './checkpoint';
 import { trainEpochs, type TrainingOutcome } from './loop';
@@ -42,19 +43,32 @@ export function checkedConfig(config: RunConfig, configPath?: string): ResolvedR
   return applyDefaults(valid, configPath ? path.dirname(path.resolve(configPath)) : process.cwd(), configPath);
 }
 
-function selectedLayers(config: ResolvedRunConfig, built: BuiltModel): string[] | 'all' {
-  const wanted = config.selectivity.layers;
-  if (wanted === 'all') return 'all';
+/** The layers an analysis measures: those in the network SI and those whose histograms are recorded. */
+export interface AnalysisLayers {
+  selected: string[] | 'all';
+  histograms: string[];
+}
+
+/** Resolves selectivity.layers and selectivity.histogramLayers against the model; unknown names are config errors. */
+export function analysisLayers(config: ResolvedRunConfig, built: BuiltModel, numClasses: number): AnalysisLayers {
   const known = built.unitLayers.map((l) => l.name);
-  const unknown = wanted.filter((l) => !known.includes(l));
-  if (unknown.length) {
-    throw new EngineError(
-      'CONFIG_INVALID',
-      `selectivity.layers names ${unknown.map((u) => `"${u}"`).join(', ')}, not a post-ReLU layer of this model; its unit layers are: ${known.join(', ')}.`,
-      { field: 'selectivity.layers' },
-    );
-  }
-  return wanted;
+  const check = (field: string, names: string[]) => {
+    const unknown = names.filter((l) => !known.includes(l));
+    if (unknown.length) {
+      throw new EngineError(
+        'CONFIG_INVALID',
+        `${field} names ${unknown.map((u) => `"${u}"`).join(', ')}, not a post-ReLU layer of this model; its unit layers are: ${known.join(', ')}.`,
+        { field },
+      );
+    }
+  };
+  const { layers, histogramLayers, histogramBins } = config.selectivity;
+  if (layers !== 'all') check('selectivity.layers', layers);
+  if (Array.isArray(histogramLayers)) check('selectivity.histogramLayers', histogramLayers);
+  return {
+    selected: layers,
+    histograms: chooseHistogramLayers(built.unitLayers, numClasses, histogramBins, histogramLayers),
+  };
 }
 
 export async function loadData(config: ResolvedRunConfig, runDir: string, log: (m: string) => void): Promise<Dataset> {
@@ -74,7 +88,7 @@ export function makeMeta(
   ds: Dataset,
   built: BuiltModel,
   env: SessionEnv,
-  selected: string[] | 'all',
+  layers: AnalysisLayers,
   overrides: Partial<Pick<RunMeta, 'model' | 'epochs'>> = {},
 ): RunMeta {
   return {
@@ -89,7 +103,8 @@ export function makeMeta(
     inputShape: [...ds.shape],
     classNames: ds.classNames,
     layers: built.unitLayers,
-    regularizedLayers: selected === 'all' ? built.unitLayers.map((l) => l.name) : selected,
+    regularizedLayers: layers.selected === 'all' ? built.unitLayers.map((l) => l.name) : layers.selected,
+    histogramLayers: layers.histograms,
     trainSize: ds.train.n,
     testSize: ds.test.n,
     epochs: config.train.epochs,
@@ -161,8 +176,8 @@ async function runSession(runId: string, writer: RunWriter, config: ResolvedRunC
       }
     }
     built ??= await buildModel(config.model, input, config.train.seed, process.cwd());
-    const selected = selectedLayers(config, built);
-    meta = makeMeta(runId, writer.dir, config, ds, built, env, selected);
+    const layers = analysisLayers(config, built, ds.classNames.length);
+    meta = makeMeta(runId, writer.dir, config, ds, built, env, layers);
     if (mode === 'resume') {
       // A resumed run keeps its identity: the original start time (folder order) stays.
       const previous = readRunMeta(writer.dir);
@@ -182,7 +197,8 @@ async function runSession(runId: string, writer: RunWriter, config: ResolvedRunC
       shouldStop: env.shouldStop,
       state,
       alphas,
-      selected,
+      selected: layers.selected,
+      histogramLayers: layers.histograms,
       progressEveryMs: env.progressEveryMs,
       log,
     });

@@ -3,7 +3,7 @@ import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { SelectivityAccumulator, computeUnitSI } from '../../../src/engine/selectivity';
+import { SelectivityAccumulator, chooseHistogramLayers, computeUnitSI } from '../../../src/engine/selectivity';
 import type { UnitLayerInfo } from '../../../src/protocol/events';
 
 function rng(seed: number): () => number {
@@ -107,6 +107,44 @@ describe('SelectivityAccumulator', () => {
     }
     assert.ok(Math.abs(result.networkSI - layerMeans[1]) < 1e-6, 'network SI over the selected layer only');
     acc.dispose();
+  });
+
+  it('counts histograms only for the histogram layers, with the same counts, and still measures every layer', async () => {
+    const data = makeData(9, 3, 8);
+    const run = async (histogramLayers?: string[]) => {
+      const acc = new SelectivityAccumulator({ unitLayers: layers, numClasses: C, bins: 5, histogramLayers });
+      for (const { x, y } of data) tf.tidy(() => acc.add(tf.tensor2d(x, [y.length, U]), tf.tensor1d(y, 'int32')));
+      return acc.finish();
+    };
+    const full = await run();
+    const some = await run(['fc1']);
+    assert.deepEqual(some.histograms.map((h) => h.layer), ['fc1']);
+    assert.deepEqual(Array.from(some.histograms[0].counts), Array.from(full.histograms[1].counts));
+    assert.deepEqual(Array.from(some.histograms[0].edges), Array.from(full.histograms[1].edges));
+    assert.deepEqual(some.layers.map((l) => l.layer), ['conv1', 'fc1']);
+    assert.deepEqual(Array.from(some.layers[0].classMeans), Array.from(full.layers[0].classMeans));
+    assert.equal(some.networkSI, full.networkSI);
+    const none = await run([]);
+    assert.equal(none.histograms.length, 0);
+  });
+
+  it('"auto" histogram layers: the deepest ones within the budget, the deepest always', () => {
+    const deep: UnitLayerInfo[] = [
+      { name: 'a', units: 100, kind: 'conv' },
+      { name: 'b', units: 200, kind: 'conv' },
+      { name: 'c', units: 300, kind: 'conv' },
+      { name: 'd', units: 50, kind: 'dense' },
+    ];
+    // Costs at 10 classes x 10 bins: a 10k, b 20k, c 30k, d 5k.
+    assert.deepEqual(chooseHistogramLayers(deep, 10, 10, 'auto', 100_000), ['a', 'b', 'c', 'd']);
+    assert.deepEqual(chooseHistogramLayers(deep, 10, 10, 'auto', 55_000), ['b', 'c', 'd']);
+    assert.deepEqual(chooseHistogramLayers(deep, 10, 10, 'auto', 40_000), ['c', 'd']);
+    assert.deepEqual(chooseHistogramLayers(deep, 10, 10, 'auto', 1), ['d']);
+    assert.deepEqual(chooseHistogramLayers(deep, 10, 10, 'all', 1), ['a', 'b', 'c', 'd']);
+    assert.deepEqual(chooseHistogramLayers(deep, 10, 10, ['d', 'a']), ['a', 'd'], 'model order');
+    // The default budget keeps every layer of ResNet-20 on CIFAR-100 but not ResNet-50 on Tiny ImageNet.
+    const resnet20 = Array.from({ length: 19 }, (_, i) => ({ name: `l${i}`, units: i < 7 ? 16 : i < 13 ? 32 : 64, kind: 'conv' as const }));
+    assert.equal(chooseHistogramLayers(resnet20, 100, 20, 'auto').length, 19);
   });
 
   it('takes bin edges from a previous analysis with 10% headroom and splits wide unit axes into chunks', async () => {

@@ -103,6 +103,8 @@ test('a run trains, analyses every analyzeEvery epochs (and the last), checkpoin
   const snap = readSelectivity(dir)!;
   assert.equal(snap.epoch, 3);
   assert.equal(snap.layers.map((l) => l.layer).join(','), 'conv1,conv2,fc1');
+  assert.deepEqual(run.meta?.histogramLayers, ['conv1', 'conv2', 'fc1'], '"auto" keeps every layer of a small model');
+  assert.equal(snap.histograms.map((h) => h.layer).join(','), 'conv1,conv2,fc1');
   assert.ok(fs.existsSync(path.join(dir, RUN_FILES.checkpointsDir, 'epoch-0003', 'model.json')));
   assert.ok(!fs.existsSync(path.join(dir, RUN_FILES.lock)));
 });
@@ -153,6 +155,14 @@ test('a new run refuses a folder that holds a run, leaving its files as they wer
   const before = fs.readFileSync(metricsFile, 'utf8');
   await assert.rejects(startRun({ runId: 'again', runDir: uninterrupted.dir, config }, env([])), /already holds a run/);
   assert.equal(fs.readFileSync(metricsFile, 'utf8'), before);
+});
+
+test('selectivity.histogramLayers naming a layer the model does not have is one clear error too', async () => {
+  const bad = { ...config, selectivity: { alpha: -1, histogramLayers: ['fc9'] } };
+  await assert.rejects(startRun({ runId: 'hlayers', runDir: path.join(root, 'hlayers'), config: bad }, env([])), (e: Error) => {
+    assert.equal(e.message, 'selectivity.histogramLayers names "fc9", not a post-ReLU layer of this model; its unit layers are: conv1, conv2, fc1.');
+    return true;
+  });
 });
 
 test('selectivity.layers naming a layer the model does not have is one clear error listing the unit layers', async () => {
