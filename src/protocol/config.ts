@@ -68,6 +68,8 @@ export interface SelectivityConfig {
   histogramLayers?: 'auto' | 'all' | string[];
   /** Analyse the held-out set every N epochs (default 1). */
   analyzeEvery?: number;
+  /** Also analyse the untrained network before the first epoch, recorded as epoch 0 (default false). */
+  analyzeAtStart?: boolean;
 }
 
 export interface RunConfig {

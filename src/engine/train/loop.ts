@@ -44,6 +44,40 @@ export interface TrainingOutcome {
 
 const yieldToEventLoop = () => new Promise<void>((r) => setImmediate(r));
 
+/** Test loss and accuracy on the held-out set, with the selectivity analysis in the same pass when asked. */
+async function evaluateAndAnalyse(
+  ctx: TrainingContext,
+  analyse: boolean,
+): Promise<{ test: Awaited<ReturnType<typeof evaluate>>; analysis?: SelectivityAnalysis }> {
+  const { built, state, config } = ctx;
+  const accumulator = analyse
+    ? new SelectivityAccumulator({
+        unitLayers: built.unitLayers,
+        numClasses: ctx.dataset.classNames.length,
+        bins: config.selectivity.histogramBins,
+        upperEdges: state.unitMax && state.unitMax.length === built.totalUnits ? Float32Array.from(state.unitMax) : undefined,
+        selectedLayers: ctx.selected,
+        histogramLayers: ctx.histogramLayers,
+      })
+    : undefined;
+  try {
+    const test = await evaluate(built, ctx.dataset, config.train.batchSize, accumulator);
+    return { test, analysis: accumulator ? await accumulator.finish() : undefined };
+  } finally {
+    accumulator?.dispose();
+  }
+}
+
+/** Writes an analysis as the epoch's selectivity snapshot and streams it; returns the per-layer summary. */
+async function publishAnalysis(ctx: TrainingContext, epoch: number, analysis: SelectivityAnalysis): Promise<LayerSummary[]> {
+  const { runId } = ctx;
+  ctx.state.unitMax = Array.from(analysis.unitMax);
+  await ctx.writer.writeSelectivity(epoch, analysis.networkSI, analysis.layers, analysis.histograms);
+  ctx.emit({ v: 1, type: 'selectivity', runId, epoch, networkSI: analysis.networkSI, layers: analysis.layers });
+  ctx.emit({ v: 1, type: 'classResponses', runId, epoch, layers: analysis.histograms });
+  return analysis.layers.map((l) => ({ layer: l.layer, units: l.units, meanSI: meanOf(l.si) }));
+}
+
 export async function trainEpochs(ctx: TrainingContext): Promise<TrainingOutcome> {
   const { config, dataset: ds, built, optimizer, state, runId } = ctx;
   const { epochs, batchSize, lr: baseLr } = config.train;
@@ -67,6 +101,11 @@ export async function trainEpochs(ctx: TrainingContext): Promise<TrainingOutcome
   };
 
   try {
+    if (config.selectivity.analyzeAtStart && state.epochsDone === 0 && state.batchesIntoEpoch === 0 && !state.unitMax) {
+      // Selectivity of the untrained network, as epoch 0 (not on resume: it was recorded then).
+      const { analysis } = await evaluateAndAnalyse(ctx, true);
+      if (analysis) await publishAnalysis(ctx, 0, analysis);
+    }
     while (state.epochsDone < epochs) {
       const e = state.epochsDone; // 0-based index of the epoch being trained
       const alpha = ctx.alphas[e];
@@ -139,33 +178,11 @@ export async function trainEpochs(ctx: TrainingContext): Promise<TrainingOutcome
 
       // Held-out evaluation, with the selectivity analysis on analysis epochs (and always the last one).
       t0 = Date.now();
-      const analyse = (e + 1) % config.selectivity.analyzeEvery === 0 || e + 1 === epochs;
-      const accumulator = analyse
-        ? new SelectivityAccumulator({
-            unitLayers: built.unitLayers,
-            numClasses,
-            bins: config.selectivity.histogramBins,
-            upperEdges: state.unitMax && state.unitMax.length === built.totalUnits ? Float32Array.from(state.unitMax) : undefined,
-            selectedLayers: ctx.selected,
-            histogramLayers: ctx.histogramLayers,
-          })
-        : undefined;
-      let analysis: SelectivityAnalysis | undefined;
-      let test;
-      try {
-        test = await evaluate(built, ds, batchSize, accumulator);
-        analysis = accumulator ? await accumulator.finish() : undefined;
-      } finally {
-        accumulator?.dispose();
-      }
       const epoch = e + 1;
+      const { test, analysis } = await evaluateAndAnalyse(ctx, epoch % config.selectivity.analyzeEvery === 0 || epoch === epochs);
       let layers: LayerSummary[] = [];
       if (analysis) {
-        layers = analysis.layers.map((l) => ({ layer: l.layer, units: l.units, meanSI: meanOf(l.si) }));
-        state.unitMax = Array.from(analysis.unitMax);
-        await ctx.writer.writeSelectivity(epoch, analysis.networkSI, analysis.layers, analysis.histograms);
-        ctx.emit({ v: 1, type: 'selectivity', runId, epoch, networkSI: analysis.networkSI, layers: analysis.layers });
-        ctx.emit({ v: 1, type: 'classResponses', runId, epoch, layers: analysis.histograms });
+        layers = await publishAnalysis(ctx, epoch, analysis);
         result.lastAnalysis = { epoch, networkSI: analysis.networkSI, layers };
       }
       const trainSI = sums.siSum / sums.count;

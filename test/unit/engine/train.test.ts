@@ -11,7 +11,7 @@ import type { RunConfig } from '../../../src/protocol/config';
 import type { EngineEvent, RunSummary } from '../../../src/protocol/events';
 import { RUN_FILES } from '../../../src/protocol/runStore';
 import { initBackend } from '../../../src/engine/backend';
-import { readRun, readSelectivity } from '../../../src/engine/runStore';
+import { readRun, readSelectivity, readSelectivityIndex } from '../../../src/engine/runStore';
 import { clipByGlobalNorm, learningRateAt, resumeRun, type SessionEnv, startRun } from '../../../src/engine/train';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'sl-train-'));
@@ -155,6 +155,21 @@ test('a new run refuses a folder that holds a run, leaving its files as they wer
   const before = fs.readFileSync(metricsFile, 'utf8');
   await assert.rejects(startRun({ runId: 'again', runDir: uninterrupted.dir, config }, env([])), /already holds a run/);
   assert.equal(fs.readFileSync(metricsFile, 'utf8'), before);
+});
+
+test('analyzeAtStart records the untrained network as epoch 0, before any training progress', async () => {
+  const dir = path.join(root, 'at-start');
+  const events: EngineEvent[] = [];
+  const atStart = { ...config, train: { ...config.train, epochs: 1 }, selectivity: { alpha: 0, analyzeAtStart: true } };
+  const summary = await startRun({ runId: 'at-start', runDir: dir, config: atStart }, env(events));
+  assert.equal(summary.state, 'completed');
+  assert.deepEqual(readSelectivityIndex(dir)?.epochs.map((e) => e.epoch), [0, 1]);
+  const kinds = events.map((e) => (e.type === 'selectivity' ? `selectivity ${e.epoch}` : e.type));
+  assert.ok(kinds.indexOf('selectivity 0') < kinds.indexOf('progress'), 'epoch 0 comes before the first batch');
+  assert.deepEqual(readRun(dir).metrics.map((m) => m.epoch), [1], 'epoch 0 has no training metrics');
+  const zero = readSelectivity(dir, 0)!;
+  assert.ok(zero.networkSI > 0 && zero.networkSI < 1, `SI at initialisation ${zero.networkSI}`);
+  assert.notEqual(zero.networkSI, readSelectivity(dir, 1)!.networkSI);
 });
 
 test('selectivity.histogramLayers naming a layer the model does not have is one clear error too', async () => {
