@@ -10,6 +10,7 @@ import type { BackendName } from '../../protocol/config';
 import { EngineError } from '../errors';
 import { loadNativeBinding, nativeSearchDirs } from './native';
 import { registerWasmTrainingKernels } from './wasmKernels';
+import { registerWasmBatchNorm } from './wasmBatchNorm';
 import { registerWasmReductions } from './wasmReductions';
 import { registerWasmMatMul } from './wasmMatMul';
 import { registerFastGradients } from './gradients';
@@ -117,6 +118,7 @@ async function tryRung(rung: Rung, opts: BackendOptions & { explicit: boolean },
       registerWasmMatMul();
       registerWasmBroadcast();
       registerWasmChannelOps();
+      registerWasmBatchNorm();
       return { name: 'wasm', tfName: 'wasm', threads: wasmThreads(), tried };
     }
     case 'cpu':

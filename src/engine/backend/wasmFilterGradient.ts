@@ -4,20 +4,12 @@
 // memory) helper workers take equal shares of the batch into scratch sums that are added at the end. Helpers
 // are started with the kernel and used once they report ready: a new worker cannot start while the main thread
 // is blocked waiting for it, so the first calls may run on the main thread alone.
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
+import { instantiateSimdKernel, type WasmBackendMemory } from './wasmSimdModule';
 import { CONTROL_INTS, DONE, JOB, READY, STATUS, writeJob } from './kernels/filterGradientControl';
 import { accumulateFilterGradient, type AccumulateTap, type FilterGradientGeometry } from './kernels/filterGradientTaps';
-
-/** The parts of the wasm backend and its Emscripten module this kernel uses. */
-export interface WasmBackendMemory {
-  wasm: { wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory }; tfjs: { getThreadsCount(): number } };
-  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
-  getMemoryOffset(dataId: object): number;
-  disposeData(dataId: object): boolean;
-}
 
 interface Helper {
   worker: Worker;
@@ -43,15 +35,10 @@ export class WasmFilterGradient {
 
   /** The kernel over this backend's memory, or undefined when the backend or the assembled kernel is missing. */
   static create(backend: WasmBackendMemory): WasmFilterGradient | undefined {
-    const memory = backend.wasm.wasmMemory ?? backend.wasm.asm?.memory;
-    if (!(memory instanceof WebAssembly.Memory)) return undefined;
-    const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-    const file = path.join(__dirname, 'kernels', shared ? 'filterGradient.shared.wasm' : 'filterGradient.wasm');
-    if (!fs.existsSync(file)) return undefined;
-    const module = new WebAssembly.Module(fs.readFileSync(file));
-    const instance = new WebAssembly.Instance(module, { env: { memory } });
-    const helperCount = shared ? Math.max(0, backend.wasm.tfjs.getThreadsCount() - 1) : 0;
-    return new WasmFilterGradient(memory, module, instance.exports.accumulateTap as AccumulateTap, helperCount);
+    const kernel = instantiateSimdKernel(backend, 'filterGradient');
+    if (!kernel) return undefined;
+    const helperCount = kernel.shared ? Math.max(0, backend.wasm.tfjs.getThreadsCount() - 1) : 0;
+    return new WasmFilterGradient(kernel.memory, kernel.module, kernel.exports.accumulateTap as AccumulateTap, helperCount);
   }
 
   /** Threads this kernel computes on now: this one plus the helpers that are up. */

@@ -11,7 +11,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { backend_util } from '@tensorflow/tfjs-core';
 import type { KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
-import { WasmFilterGradient, type WasmBackendMemory } from './wasmFilterGradient';
+import { WasmFilterGradient } from './wasmFilterGradient';
+import type { WasmBackendMemory } from './wasmSimdModule';
 
 interface WasmBackendLike {
   disposeData(dataId: object, force?: boolean): boolean;

@@ -4,6 +4,9 @@ import * as assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../../src/engine/backend';
 import { simdFilterGradientThreads } from '../../../src/engine/backend/wasmKernels';
+import { fusedBatchNormAvailable } from '../../../src/engine/backend/wasmBatchNorm';
+import { FastBatchNorm } from '../../../src/engine/models';
+import * as tfl from '@tensorflow/tfjs-layers';
 
 function random(n: number, seed: number): Float32Array {
   // Small deterministic LCG so cpu and wasm see the same numbers.
@@ -96,6 +99,40 @@ describe('wasm training kernels match the cpu backend', () => {
       });
       assert.ok(maxAbsDiff(cpu[0], wasm[0]) < 1e-5, `filter gradient differs by ${maxAbsDiff(cpu[0], wasm[0])}`);
       assert.ok(maxAbsDiff(cpu[1], wasm[1]) < 1e-5, `input gradient differs by ${maxAbsDiff(cpu[1], wasm[1])}`);
+    });
+  }
+
+  for (const shape of [
+    [8, 12, 12, 8], // 1152 rows: several 256-row sum blocks and a partial one (fused wasm kernels)
+    [3, 5, 5, 12],
+    [2, 3, 3, 6], // channels not in fours: the composite path
+  ] as Array<[number, number, number, number]>) {
+    it(`FastBatchNorm training step on ${shape.join('x')}: output, gradients and moving statistics match the cpu backend`, async () => {
+      const C = shape[3];
+      await tf.setBackend('wasm');
+      assert.equal(fusedBatchNormAvailable(C), C % 4 === 0);
+      const xv = random(shape.reduce((a, b) => a * b), 4).map((v) => 3 + 4 * v); // mean 3: deviations must stay exact
+      const wv = random(xv.length, 5);
+      const gv = random(C, 6).map((v) => 1 + v);
+      const bv = random(C, 7);
+      const { cpu, wasm } = await onBoth(() => {
+        const bn = new FastBatchNorm({ name: `bn${C}`, epsilon: 1e-3 });
+        bn.apply(tfl.input({ shape: shape.slice(1) }));
+        bn.setWeights([tf.tensor1d(gv), tf.tensor1d(bv), tf.zeros([C]), tf.ones([C])]);
+        const [gamma, beta] = bn.trainableWeights.map((w) => w.read() as tf.Variable);
+        const x = tf.variable(tf.tensor4d(xv, shape));
+        const w = tf.tensor4d(wv, shape);
+        const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(bn.apply(x, { training: true }) as tf.Tensor, w)) as tf.Scalar, [x, gamma, beta]);
+        const y = bn.apply(x, { training: true }) as tf.Tensor;
+        const out = [y, value, grads[x.name], grads[gamma.name], grads[beta.name], ...bn.getWeights().slice(2)];
+        x.dispose();
+        return out;
+      });
+      const names = ['y', 'loss', 'dx', 'dGamma', 'dBeta', 'moving mean', 'moving variance'];
+      names.forEach((name, i) => {
+        const scale = Math.max(1, ...Array.from(cpu[i], Math.abs));
+        assert.ok(maxAbsDiff(cpu[i], wasm[i]) / scale < 2e-5, `${name} differs by ${maxAbsDiff(cpu[i], wasm[i])}`);
+      });
     });
   }
 
