@@ -5,7 +5,7 @@
 //  - where `/usr/bin/python3 -c 'import torch'` works, the same ResNet-20 step in PyTorch on 2 threads
 //    (bench/torch_resnet20.py), measured in the same run, as a ratio.
 // Inputs are random tensors already on the device: data loading is not part of these numbers.
-// Options (environment): BENCH_BACKEND (default auto), BENCH_THREADS (default 2, as PyTorch), BENCH_STEPS (timed steps per mode, default 4),
+// Options (environment): BENCH_BACKEND (default auto), BENCH_THREADS (default 2, as PyTorch), BENCH_STEPS (timed steps per mode, default 8),
 // BENCH_MODELS (comma list, default resnet20,small-cnn), BENCH_TORCH=0 to skip PyTorch.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -163,7 +163,7 @@ async function main(): Promise<void> {
   } catch {
     // not permitted: run at normal priority
   }
-  const steps = Number(process.env.BENCH_STEPS ?? 4);
+  const steps = Number(process.env.BENCH_STEPS ?? 8);
   const models = (process.env.BENCH_MODELS ?? 'resnet20,small-cnn').split(',') as ModelName[];
   const threads = Number(process.env.BENCH_THREADS ?? TORCH_THREADS);
   const backend = await initBackend((process.env.BENCH_BACKEND ?? 'auto') as BackendName, { threads });

@@ -11,6 +11,7 @@ import { EngineError } from '../errors';
 import { loadNativeBinding, nativeSearchDirs } from './native';
 import { registerWasmTrainingKernels } from './wasmKernels';
 import { registerWasmBatchNorm } from './wasmBatchNorm';
+import { registerWasmReluMean } from './wasmReluMean';
 import { registerWasmReductions } from './wasmReductions';
 import { registerWasmMatMul } from './wasmMatMul';
 import { registerFastGradients } from './gradients';
@@ -119,6 +120,7 @@ async function tryRung(rung: Rung, opts: BackendOptions & { explicit: boolean },
       registerWasmBroadcast();
       registerWasmChannelOps();
       registerWasmBatchNorm();
+      registerWasmReluMean();
       return { name: 'wasm', tfName: 'wasm', threads: wasmThreads(), tried };
     }
     case 'cpu':

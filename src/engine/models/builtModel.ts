@@ -5,11 +5,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { UnitLayerInfo } from '../../protocol/events';
 import type { BuiltModel } from '../contracts';
+import { FORWARD_PASS } from './unitRelu';
 
 const CONV_LIKE = new Set(['Conv1D', 'Conv2D', 'DepthwiseConv2D', 'SeparableConv2D', 'Conv2DTranspose']);
 
 interface FoundUnitLayer {
   info: UnitLayerInfo;
+  /** What the probe outputs: the activation, or (UnitReLU) its per-image spatial means [b, units]. */
   output: tfl.SymbolicTensor;
 }
 
@@ -24,6 +26,7 @@ function activationName(config: tf.serialization.ConfigDict): string | undefined
 /** Whether this layer's output is a plain ReLU (post-ReLU activation), by class and config. */
 export function isReluLayer(layer: tfl.layers.Layer): boolean {
   const cls = layer.getClassName();
+  if (cls === 'UnitReLU') return true;
   const config = layer.getConfig();
   if (cls === 'ReLU') return config['maxValue'] == null && !config['negativeSlope'] && !config['threshold'];
   if (cls === 'Activation' || cls === 'Dense' || CONV_LIKE.has(cls)) return activationName(config) === 'relu';
@@ -37,6 +40,13 @@ export function findUnitLayers(model: tfl.LayersModel): FoundUnitLayer[] {
   for (const layer of model.layers) {
     if (!isReluLayer(layer)) continue;
     if (layer.inboundNodes.length !== 1) continue; // shared layers have no single activation to read
+    if (layer.getClassName() === 'UnitReLU') {
+      // Our built-in models' conv ReLUs: [activation, spatial means]; the probe reads the means directly.
+      const [activation, means] = layer.output as tfl.SymbolicTensor[];
+      const units = activation.shape[3] as number;
+      found.push({ info: { name: layer.name, units, kind: 'conv' }, output: means });
+      continue;
+    }
     const output = layer.output as tfl.SymbolicTensor;
     if (Array.isArray(output) || finalOutputs.has(output.id)) continue;
     const shape = output.shape;
@@ -86,10 +96,11 @@ export function wrapLayersModel(model: tfl.LayersModel, options: WrapOptions = {
     totalUnits,
     params: countParams(model.trainableWeights),
     forward(x: tf.Tensor4D, training: boolean) {
-      const outs = probe.apply(x, { training }) as tf.Tensor[];
+      const outs = probe.apply(x, { training, [FORWARD_PASS]: {} }) as tf.Tensor[];
       let logits = outs[0] as tf.Tensor2D;
       if (softmaxOutput) logits = tf.log(tf.maximum(logits, 1e-7));
-      // Per-sample unit activation: mean over all spatial axes (conv), identity (dense).
+      // Per-sample unit activation: mean over all spatial axes (conv), identity (dense); UnitReLU outputs
+      // arrive as means already ([b, units]).
       const means = outs.slice(1).map((a) => (a.rank === 2 ? a : tf.mean(a, a.shape.slice(1, -1).map((_, i) => i + 1))));
       const unitMeans = (means.length === 1 ? means[0] : tf.concat(means, 1)) as tf.Tensor2D;
       return { logits, unitMeans };

@@ -17,6 +17,7 @@ export { saveModelAtomic, loadLayersModelFromFile };
 export { findUnitLayers, isReluLayer, wrapLayersModel } from './builtModel';
 export { FastBatchNorm } from './batchNorm';
 export { ChannelZeroPad } from './channelPad';
+export { UnitReLU } from './unitRelu';
 
 export interface ModelInput {
   /** [height, width, channels] of the images. */

@@ -7,6 +7,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 // Custom layers must be registered before any model that uses them is deserialised.
 import './batchNorm';
 import './channelPad';
+import './unitRelu';
 
 const WEIGHTS_FILE = 'weights.bin';
 

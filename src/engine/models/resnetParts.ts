@@ -3,6 +3,7 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { FastBatchNorm } from './batchNorm';
 import type { SeededInit } from './seededInit';
+import { UnitReLU } from './unitRelu';
 
 type T = tfl.SymbolicTensor;
 
@@ -19,8 +20,9 @@ export function convBn(x: T, name: string, filters: number, kernelSize: number, 
   return new FastBatchNorm({ name: `${name}.bn` }).apply(conv.apply(x)) as T;
 }
 
+/** A conv unit layer's ReLU; the network continues from its activation (UnitReLU's second output is the means). */
 export function relu(x: T, name: string): T {
-  return tfl.layers.reLU({ name }).apply(x) as T;
+  return (new UnitReLU({ name }).apply(x) as T[])[0];
 }
 
 export function add(a: T, b: T, name: string): T {

@@ -5,14 +5,18 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { FastBatchNorm } from './batchNorm';
 import { SeededInit } from './seededInit';
+import { UnitReLU } from './unitRelu';
 
 type T = tfl.SymbolicTensor;
 
 export function buildSmallCnn(shape: [number, number, number], numClasses: number, seed: number): tfl.LayersModel {
   const init = new SeededInit(seed);
   const input = tfl.input({ shape, name: 'input' });
-  const bnRelu = (x: T, name: string): T =>
-    tfl.layers.reLU({ name }).apply(new FastBatchNorm({ name: `${name}.bn` }).apply(x)) as T;
+  // Conv unit layers are UnitReLUs (activation plus its spatial means); the dense one is a plain ReLU.
+  const bnRelu = (x: T, name: string): T => {
+    const normalized = new FastBatchNorm({ name: `${name}.bn` }).apply(x) as T;
+    return normalized.rank === 4 ? (new UnitReLU({ name }).apply(normalized) as T[])[0] : (tfl.layers.reLU({ name }).apply(normalized) as T);
+  };
   const conv = (x: T, name: string, filters: number): T =>
     bnRelu(
       tfl.layers

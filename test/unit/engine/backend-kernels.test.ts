@@ -5,7 +5,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../../src/engine/backend';
 import { simdFilterGradientThreads } from '../../../src/engine/backend/wasmKernels';
 import { fusedBatchNormAvailable } from '../../../src/engine/backend/wasmBatchNorm';
-import { FastBatchNorm } from '../../../src/engine/models';
+import { FastBatchNorm, UnitReLU, buildModel } from '../../../src/engine/models';
+import { fusedReluMeanAvailable } from '../../../src/engine/backend/wasmReluMean';
 import * as tfl from '@tensorflow/tfjs-layers';
 
 function random(n: number, seed: number): Float32Array {
@@ -135,6 +136,47 @@ describe('wasm training kernels match the cpu backend', () => {
       });
     });
   }
+
+  for (const shape of [
+    [4, 6, 5, 8],
+    [2, 3, 3, 6], // channels not in fours: relu and mean as separate ops
+  ] as Array<[number, number, number, number]>) {
+    it(`UnitReLU on ${shape.join('x')}: activation, spatial means and the gradient through both match the cpu backend`, async () => {
+      await tf.setBackend('wasm');
+      assert.equal(fusedReluMeanAvailable(shape), shape[3] % 4 === 0);
+      const xv = random(shape.reduce((a, b) => a * b), 8);
+      const wy = random(xv.length, 9);
+      const wm = random(shape[0] * shape[3], 10);
+      const { cpu, wasm } = await onBoth(() => {
+        const layer = new UnitReLU({ name: `unit${shape[3]}` });
+        const x = tf.tensor4d(xv, shape);
+        const f = (input: tf.Tensor) => {
+          const [y, means] = layer.apply(input) as tf.Tensor[];
+          // Both outputs reach the loss: the network path and the regularizer path.
+          return tf.add(tf.sum(tf.mul(y, tf.tensor4d(wy, shape))), tf.sum(tf.mul(means, tf.tensor2d(wm, [shape[0], shape[3]]))));
+        };
+        const [y, means] = layer.apply(x) as tf.Tensor[];
+        const onlyNetwork = tf.grad((input: tf.Tensor) => tf.sum(tf.mul((layer.apply(input) as tf.Tensor[])[0], tf.tensor4d(wy, shape))))(x);
+        return [y, means, tf.grad(f)(x), onlyNetwork];
+      });
+      ['activation', 'means', 'gradient', 'gradient without the means'].forEach((name, i) => {
+        assert.ok(maxAbsDiff(cpu[i], wasm[i]) < 1e-6, `${name} differs by ${maxAbsDiff(cpu[i], wasm[i])}`);
+      });
+    });
+  }
+
+  it('a forward pass runs each conv unit layer once, though the probe fetches both its outputs', async () => {
+    await tf.setBackend('wasm');
+    const built = await buildModel({ name: 'small-cnn' }, { shape: [28, 28, 1], numClasses: 10 }, 1);
+    const x = tf.randomNormal([2, 28, 28, 1]) as tf.Tensor4D;
+    const info = await tf.profile(() => {
+      const { logits, unitMeans } = built.forward(x, true);
+      return [logits, unitMeans];
+    });
+    assert.equal(info.kernels.filter((k) => k.name === 'SelectivityLensReluMean').length, 2, 'conv1 and conv2, once each');
+    tf.dispose(x);
+    built.dispose();
+  });
 
   for (const [shape, axis, keepDims] of [
     [[16, 8, 8, 5], [0, 1, 2], false],

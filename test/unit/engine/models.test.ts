@@ -55,7 +55,8 @@ describe('small-cnn', () => {
     // conv2's slice of unitMeans is the spatial mean of conv2's output; fc1's slice is fc1's output.
     const gaps = tf.tidy(() => {
       const { unitMeans } = built.forward(x, false);
-      const conv2 = tfl.model({ inputs: built.model.inputs, outputs: built.model.getLayer('conv2').output as tfl.SymbolicTensor });
+      // conv2 is a UnitReLU: [activation, spatial means].
+      const conv2 = tfl.model({ inputs: built.model.inputs, outputs: (built.model.getLayer('conv2').output as tfl.SymbolicTensor[])[0] });
       const fc1 = tfl.model({ inputs: built.model.inputs, outputs: built.model.getLayer('fc1').output as tfl.SymbolicTensor });
       const conv2Means = tf.mean(conv2.predict(x) as tf.Tensor, [1, 2]);
       return [
