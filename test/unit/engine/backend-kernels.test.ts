@@ -2,23 +2,14 @@
 import { before, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
 import { initBackend } from '../../../src/engine/backend';
+
 import { simdFilterGradientThreads } from '../../../src/engine/backend/wasmKernels';
 import { fusedBatchNormAvailable } from '../../../src/engine/backend/wasmBatchNorm';
 import { FastBatchNorm, UnitReLU, buildModel } from '../../../src/engine/models';
 import { fusedReluMeanAvailable } from '../../../src/engine/backend/wasmReluMean';
-import * as tfl from '@tensorflow/tfjs-layers';
-
-function random(n: number, seed: number): Float32Array {
-  // Small deterministic LCG so cpu and wasm see the same numbers.
-  const out = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 4294967296 - 0.5;
-  }
-  return out;
-}
+import { random } from './deterministicRandom';
 
 function maxAbsDiff(a: Float32Array, b: Float32Array): number {
   assert.equal(a.length, b.length);

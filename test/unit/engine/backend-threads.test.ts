@@ -6,17 +6,8 @@ import * as assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../../src/engine/backend';
+import { random } from './deterministicRandom';
 import { simdFilterGradientThreads } from '../../../src/engine/backend/wasmKernels';
-
-function random(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 4294967296 - 0.5;
-  }
-  return out;
-}
 
 async function convGradients(backend: string, xShape: [number, number, number, number], co: number, stride: number): Promise<Float32Array[]> {
   await tf.setBackend(backend);
