@@ -4,7 +4,6 @@ import * as assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { initBackend } from '../../../src/engine/backend';
-
 import { simdFilterGradientThreads } from '../../../src/engine/backend/wasmKernels';
 import { fusedBatchNormAvailable } from '../../../src/engine/backend/wasmBatchNorm';
 import { FastBatchNorm, UnitReLU, buildModel } from '../../../src/engine/models';
