@@ -9,6 +9,14 @@ import { fusedBatchNormAvailable } from '../../../src/engine/backend/wasmBatchNo
 import { FastBatchNorm, UnitReLU, buildModel } from '../../../src/engine/models';
 import { fusedReluMeanAvailable } from '../../../src/engine/backend/wasmReluMean';
 import { random } from './deterministicRandom';
+import { SelectivityLayout, selectivityRegularizer } from '../../../src/engine/selectivity';
+import { buildCifarResNet } from '../../../src/engine/models/resnetCifar';
+import { wrapLayersModel } from '../../../src/engine/models/builtModel';
+
+/** ResNet-20 for 8x8 RGB images, built synchronously (onBoth runs its function inside tf.tidy). */
+function resnet20For8x8() {
+  return wrapLayersModel(buildCifarResNet([8, 8, 3], 10, 1, 3));
+}
 
 function maxAbsDiff(a: Float32Array, b: Float32Array): number {
   assert.equal(a.length, b.length);
@@ -154,6 +162,31 @@ describe('wasm training kernels match the cpu backend', () => {
       });
     });
   }
+
+  it('a whole ResNet-20 step with the regularizer: loss and every gradient on wasm match the cpu backend', async () => {
+    // 8x8 images keep the cpu side quick; every kernel of a real step runs (both conv gradients at strides 1
+    // and 2, fused batch norm and ReLU-mean, option-A shortcuts, the regularizer's class means).
+    const { cpu, wasm } = await onBoth(() => {
+      const built = resnet20For8x8();
+      const layout = new SelectivityLayout(built.unitLayers, 10);
+      const x = tf.tensor4d(random(4 * 8 * 8 * 3, 11), [4, 8, 8, 3]);
+      const y = tf.tensor1d([0, 1, 2, 1], 'int32');
+      const { value, grads } = tf.variableGrads(() => {
+        const { logits, unitMeans } = built.forward(x, true);
+        const ce = tf.losses.softmaxCrossEntropy(tf.oneHot(y, 10), logits);
+        return tf.add(ce, selectivityRegularizer(unitMeans, y, layout).netSI) as tf.Scalar;
+      }, built.trainableVariables());
+      const out = [value, ...built.trainableVariables().map((v) => grads[v.name])];
+      layout.dispose();
+      built.dispose();
+      return out;
+    });
+    assert.equal(cpu.length, 60, 'loss and 59 gradients');
+    cpu.forEach((c, i) => {
+      const scale = Math.max(1e-3, ...Array.from(c, Math.abs));
+      assert.ok(maxAbsDiff(c, wasm[i]) / scale < 1e-4, `${i === 0 ? 'loss' : `gradient ${i}`} differs by ${maxAbsDiff(c, wasm[i])} (scale ${scale})`);
+    });
+  });
 
   it('a forward pass runs each conv unit layer once, though the probe fetches both its outputs', async () => {
     await tf.setBackend('wasm');
