@@ -51,46 +51,60 @@ export class WasmFilterGradient {
     return g.outChannels % 4 === 0 && g.batch > 0 && g.outHeight > 0 && g.outWidth > 0;
   }
 
-  /** dW [fh, fw, ci, co] of x [b, h, w, ci] and dy [b, oh, ow, co] (float32, NHWC). */
+  /**
+   * dW [fh, fw, ci, co] of x [b, h, w, ci] and dy [b, oh, ow, co] (float32, NHWC). The batch is always cut into
+   * the same parts, one per thread, and their sums added in a fixed order, whichever helpers happen to be up:
+   * the result is bit-identical from the first step on, so seeded runs stay reproducible.
+   */
   compute(backend: WasmBackendMemory, x: TensorInfo, dy: TensorInfo, g: FilterGradientGeometry): TensorInfo {
     const size = g.filterHeight * g.filterWidth * g.inChannels * g.outChannels;
-    const helpers = this.readyHelpers().slice(0, Math.max(0, g.batch - 1));
+    const parts = Math.min(1 + this.helperCount, g.batch);
     const out = backend.makeOutput([g.filterHeight, g.filterWidth, g.inChannels, g.outChannels], 'float32');
-    const scratch = helpers.length > 0 ? backend.makeOutput([helpers.length, size], 'float32') : undefined;
+    const scratch = parts > 1 ? backend.makeOutput([parts - 1, size], 'float32') : undefined;
     // Offsets only after every allocation: an allocation may grow (and so move the view of) the memory.
     const xPtr = backend.getMemoryOffset(x.dataId);
     const dyPtr = backend.getMemoryOffset(dy.dataId);
     const outPtr = backend.getMemoryOffset(out.dataId);
     const scratchPtr = scratch ? backend.getMemoryOffset(scratch.dataId) : 0;
     new Float32Array(this.memory.buffer, outPtr, size).fill(0);
-    if (scratch) new Float32Array(this.memory.buffer, scratchPtr, size * helpers.length).fill(0);
+    if (scratch) new Float32Array(this.memory.buffer, scratchPtr, size * (parts - 1)).fill(0);
 
-    const parts = helpers.length + 1;
     const share = (i: number) => Math.round((g.batch * i) / parts);
-    const jobs = helpers.map((helper, i) => {
-      const job = { geometry: g, xPtr, dyPtr, outPtr: scratchPtr + 4 * size * i, firstImage: share(i + 1), endImage: share(i + 2) };
+    const jobs = Array.from({ length: parts - 1 }, (_, i) => ({
+      geometry: g,
+      xPtr,
+      dyPtr,
+      outPtr: scratchPtr + 4 * size * i,
+      firstImage: share(i + 1),
+      endImage: share(i + 2),
+    }));
+    const ready = this.readyHelpers();
+    const dispatched = jobs.slice(0, ready.length).map((job, i) => {
+      const helper = ready[i];
       writeJob(helper.control, job);
       helper.jobs += 1;
       Atomics.store(helper.control, JOB, helper.jobs);
       Atomics.notify(helper.control, JOB);
-      return job;
+      return { helper, job };
     });
-    accumulateFilterGradient(this.accumulateTap, g, xPtr, dyPtr, outPtr, 0, share(1));
-    let failed = false;
-    helpers.forEach((helper) => (failed = !this.awaitHelper(helper) || failed));
-    if (failed) {
-      // Redo every helper's share here: a dead helper may have written part of it.
+    const run = (job: { outPtr: number; firstImage: number; endImage: number }) =>
+      accumulateFilterGradient(this.accumulateTap, g, xPtr, dyPtr, job.outPtr, job.firstImage, job.endImage);
+    run({ outPtr, firstImage: 0, endImage: share(1) });
+    for (const job of jobs.slice(dispatched.length)) run(job); // parts whose helper is not up yet
+    const failed = dispatched.filter(({ helper }) => !this.awaitHelper(helper));
+    if (failed.length > 0) {
+      // Redo those parts here: a dead helper may have written some of its part.
       this.stopHelpers();
-      for (const job of jobs) {
+      for (const { job } of failed) {
         new Float32Array(this.memory.buffer, job.outPtr, size).fill(0);
-        accumulateFilterGradient(this.accumulateTap, g, xPtr, dyPtr, job.outPtr, job.firstImage, job.endImage);
+        run(job);
       }
     }
     if (scratch) {
       const sums = new Float32Array(this.memory.buffer, outPtr, size);
-      const partial = new Float32Array(this.memory.buffer, scratchPtr, size * helpers.length);
-      for (let h = 0; h < helpers.length; h++) {
-        for (let i = 0, j = h * size; i < size; i++, j++) sums[i] += partial[j];
+      const partial = new Float32Array(this.memory.buffer, scratchPtr, size * (parts - 1));
+      for (let p = 0; p < parts - 1; p++) {
+        for (let i = 0, j = p * size; i < size; i++, j++) sums[i] += partial[j];
       }
       backend.disposeData(scratch.dataId);
     }

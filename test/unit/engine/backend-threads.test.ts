@@ -8,6 +8,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../../src/engine/backend';
 import { random } from './deterministicRandom';
 import { simdFilterGradientThreads } from '../../../src/engine/backend/wasmKernels';
+import { WasmFilterGradient } from '../../../src/engine/backend/wasmFilterGradient';
+import type { WasmBackendMemory } from '../../../src/engine/backend/wasmSimdModule';
 
 async function convGradients(backend: string, xShape: [number, number, number, number], co: number, stride: number): Promise<Float32Array[]> {
   await tf.setBackend(backend);
@@ -47,5 +49,30 @@ describe('wasm with threads', () => {
       const shape: [number, number, number, number] = [batch, 10, 10, 6];
       assertClose(await convGradients('cpu', shape, 8, 1), await convGradients('wasm', shape, 8, 1), 1e-4);
     }
+  });
+
+  it('the filter gradient is bit-identical before and after its helper thread is up (reproducible runs)', async () => {
+    await tf.setBackend('wasm');
+    const backend = tf.backend() as unknown as WasmBackendMemory;
+    const kernel = WasmFilterGradient.create(backend)!;
+    const x = tf.tensor4d(random(6 * 9 * 9 * 8, 3), [6, 9, 9, 8]);
+    const dy = tf.tensor4d(random(6 * 9 * 9 * 12, 4), [6, 9, 9, 12]);
+    const g = {
+      batch: 6, inHeight: 9, inWidth: 9, inChannels: 8, outHeight: 9, outWidth: 9, outChannels: 12,
+      filterHeight: 3, filterWidth: 3, strideHeight: 1, strideWidth: 1, padTop: 1, padLeft: 1,
+    };
+    const read = (info: tf.TensorInfo) => {
+      const t = tf.engine().makeTensorFromTensorInfo(info);
+      const data = Array.from(t.dataSync());
+      t.dispose();
+      return data;
+    };
+    assert.equal(kernel.threads, 1, 'a new helper cannot be up before the event loop turns');
+    const alone = read(kernel.compute(backend, x, dy, g));
+    for (let i = 0; i < 100 && kernel.threads < 2; i++) await sleep(50);
+    assert.equal(kernel.threads, 2);
+    const shared = read(kernel.compute(backend, x, dy, g));
+    assert.deepEqual(shared, alone);
+    tf.dispose([x, dy]);
   });
 });
