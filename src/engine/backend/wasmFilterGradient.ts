@@ -9,7 +9,7 @@ import { Worker } from 'node:worker_threads';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { instantiateSimdKernel, type WasmBackendMemory } from './wasmSimdModule';
 import { CONTROL_INTS, DONE, JOB, READY, STATUS, writeJob } from './kernels/filterGradientControl';
-import { accumulateFilterGradient, type AccumulateTap, type FilterGradientGeometry } from './kernels/filterGradientTaps';
+import { accumulateFilterGradient, scratchFloats, type FilterGradientExports, type FilterGradientGeometry } from './kernels/filterGradientTaps';
 
 interface Helper {
   worker: Worker;
@@ -27,7 +27,7 @@ export class WasmFilterGradient {
   private constructor(
     private readonly memory: WebAssembly.Memory,
     private readonly module: WebAssembly.Module,
-    private readonly accumulateTap: AccumulateTap,
+    private readonly kernel: FilterGradientExports,
     private readonly helperCount: number,
   ) {
     this.startHelpers();
@@ -38,7 +38,7 @@ export class WasmFilterGradient {
     const kernel = instantiateSimdKernel(backend, 'filterGradient');
     if (!kernel) return undefined;
     const helperCount = kernel.shared ? Math.max(0, backend.wasm.tfjs.getThreadsCount() - 1) : 0;
-    return new WasmFilterGradient(kernel.memory, kernel.module, kernel.exports.accumulateTap as AccumulateTap, helperCount);
+    return new WasmFilterGradient(kernel.memory, kernel.module, kernel.exports as unknown as FilterGradientExports, helperCount);
   }
 
   /** Threads this kernel computes on now: this one plus the helpers that are up. */
@@ -59,17 +59,21 @@ export class WasmFilterGradient {
   compute(backend: WasmBackendMemory, x: TensorInfo, dy: TensorInfo, g: FilterGradientGeometry): TensorInfo {
     const size = g.filterHeight * g.filterWidth * g.inChannels * g.outChannels;
     const parts = Math.min(1 + this.helperCount, g.batch);
+    const share = (i: number) => Math.round((g.batch * i) / parts);
+    // One scratch block: the helpers' partial sums, then each part's panels (packed path only).
+    const panelFloats = scratchFloats(g, Math.ceil(g.batch / parts));
+    const scratchSize = (parts - 1) * size + parts * panelFloats;
     const out = backend.makeOutput([g.filterHeight, g.filterWidth, g.inChannels, g.outChannels], 'float32');
-    const scratch = parts > 1 ? backend.makeOutput([parts - 1, size], 'float32') : undefined;
+    const scratch = scratchSize > 0 ? backend.makeOutput([scratchSize], 'float32') : undefined;
     // Offsets only after every allocation: an allocation may grow (and so move the view of) the memory.
     const xPtr = backend.getMemoryOffset(x.dataId);
     const dyPtr = backend.getMemoryOffset(dy.dataId);
     const outPtr = backend.getMemoryOffset(out.dataId);
     const scratchPtr = scratch ? backend.getMemoryOffset(scratch.dataId) : 0;
+    const panelsPtr = (part: number) => scratchPtr + 4 * ((parts - 1) * size + part * panelFloats);
     new Float32Array(this.memory.buffer, outPtr, size).fill(0);
-    if (scratch) new Float32Array(this.memory.buffer, scratchPtr, size * (parts - 1)).fill(0);
+    if (parts > 1) new Float32Array(this.memory.buffer, scratchPtr, size * (parts - 1)).fill(0);
 
-    const share = (i: number) => Math.round((g.batch * i) / parts);
     const jobs = Array.from({ length: parts - 1 }, (_, i) => ({
       geometry: g,
       xPtr,
@@ -77,6 +81,7 @@ export class WasmFilterGradient {
       outPtr: scratchPtr + 4 * size * i,
       firstImage: share(i + 1),
       endImage: share(i + 2),
+      scratchPtr: panelsPtr(i + 1),
     }));
     const ready = this.readyHelpers();
     const dispatched = jobs.slice(0, ready.length).map((job, i) => {
@@ -87,9 +92,9 @@ export class WasmFilterGradient {
       Atomics.notify(helper.control, JOB);
       return { helper, job };
     });
-    const run = (job: { outPtr: number; firstImage: number; endImage: number }) =>
-      accumulateFilterGradient(this.accumulateTap, g, xPtr, dyPtr, job.outPtr, job.firstImage, job.endImage);
-    run({ outPtr, firstImage: 0, endImage: share(1) });
+    const run = (job: { outPtr: number; firstImage: number; endImage: number; scratchPtr: number }) =>
+      accumulateFilterGradient(this.kernel, g, xPtr, dyPtr, job.outPtr, job.firstImage, job.endImage, job.scratchPtr);
+    run({ outPtr, firstImage: 0, endImage: share(1), scratchPtr: panelsPtr(0) });
     for (const job of jobs.slice(dispatched.length)) run(job); // parts whose helper is not up yet
     const failed = dispatched.filter(({ helper }) => !this.awaitHelper(helper));
     if (failed.length > 0) {
@@ -100,14 +105,14 @@ export class WasmFilterGradient {
         run(job);
       }
     }
-    if (scratch) {
+    if (parts > 1) {
       const sums = new Float32Array(this.memory.buffer, outPtr, size);
       const partial = new Float32Array(this.memory.buffer, scratchPtr, size * (parts - 1));
       for (let p = 0; p < parts - 1; p++) {
         for (let i = 0, j = p * size; i < size; i++, j++) sums[i] += partial[j];
       }
-      backend.disposeData(scratch.dataId);
     }
+    if (scratch) backend.disposeData(scratch.dataId);
     return out;
   }
 

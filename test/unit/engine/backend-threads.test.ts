@@ -49,6 +49,8 @@ describe('wasm with threads', () => {
       const shape: [number, number, number, number] = [batch, 10, 10, 6];
       assertClose(await convGradients('cpu', shape, 8, 1), await convGradients('wasm', shape, 8, 1), 1e-4);
     }
+    // Many channels: the packed-panel path, each thread with its own panels.
+    assertClose(await convGradients('cpu', [3, 8, 8, 128], 128, 1), await convGradients('wasm', [3, 8, 8, 128], 128, 1), 1e-3);
   });
 
   it('the filter gradient is bit-identical before and after its helper thread is up (reproducible runs)', async () => {

@@ -215,4 +215,88 @@
               (local.get $xImg) (local.get $xRow) (local.get $xCol) (local.get $dImg) (local.get $dRow) (local.get $oRow))))
         (local.set $c (i32.add (local.get $c) (i32.const 1)))
         (br $narrow))))
+;; ---- Packed path, for many channels (say 256 x 256 and up). There the tiles above stream x and dy rows
+;; channels x 4 bytes apart (set-conflicting in L1) and flush a multi-megabyte dW once per image; instead dy is
+;; packed once into [K][8] panels per 8 output channels and each tap's input pixels into [K][4] panels per 4
+;; input channels (K = output pixels of all the images), so a tile runs over all K with unit strides and
+;; writes its sums once.
+
+  ;; dy [K, CO] -> CO/8 panels [K][8] at panel (CO a multiple of 8).
+  (func (export "packOutputGradient") (param $dy i32) (param $K i32) (param $CO i32) (param $panel i32)
+    (local $k i32) (local $src i32) (local $dst i32) (local $blocks i32) (local $blockStride i32) (local $n i32)
+    (local.set $blocks (i32.shr_u (local.get $CO) (i32.const 3)))
+    (local.set $blockStride (i32.shl (local.get $K) (i32.const 5)))
+    (loop $pixels
+      (local.set $src (i32.add (local.get $dy) (i32.shl (i32.mul (local.get $k) (local.get $CO)) (i32.const 2))))
+      (local.set $dst (i32.add (local.get $panel) (i32.shl (local.get $k) (i32.const 5))))
+      (local.set $n (local.get $blocks))
+      (loop $blocksLoop
+        (v128.store (local.get $dst) (v128.load (local.get $src)))
+        (v128.store offset=16 (local.get $dst) (v128.load offset=16 (local.get $src)))
+        (local.set $src (i32.add (local.get $src) (i32.const 32)))
+        (local.set $dst (i32.add (local.get $dst) (local.get $blockStride)))
+        (br_if $blocksLoop (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+      (br_if $pixels (i32.lt_u (local.tee $k (i32.add (local.get $k) (i32.const 1))) (local.get $K)))))
+
+  ;; One tap's inputs -> C/4 panels [K][4] at panel (C a multiple of 4): row k (image b, output row y, column
+  ;; xo) holds x under the tap, or zeros where the tap falls in the padding, i.e. outside output rows
+  ;; [y0, y1) or columns [x0, x1). xFirst points at the input pixel under the tap for (b 0, y0, x0).
+  (func (export "packInputTap")
+    (param $xFirst i32) (param $images i32) (param $OH i32) (param $OW i32) (param $C i32)
+    (param $y0 i32) (param $y1 i32) (param $x0 i32) (param $x1 i32)
+    (param $xImg i32) (param $xRow i32) (param $xCol i32) (param $panel i32) (param $K i32)
+    (local $b i32) (local $y i32) (local $xo i32) (local $dst i32) (local $src i32) (local $n i32)
+    (local $blocks i32) (local $blockStride i32) (local $valid i32)
+    (local.set $blocks (i32.shr_u (local.get $C) (i32.const 2)))
+    (local.set $blockStride (i32.shl (local.get $K) (i32.const 4)))
+    (local.set $dst (local.get $panel))
+    (loop $imagesLoop
+      (local.set $y (i32.const 0))
+      (loop $rows
+        (local.set $xo (i32.const 0))
+        (loop $cols
+          (local.set $valid
+            (i32.and
+              (i32.and (i32.ge_s (local.get $y) (local.get $y0)) (i32.lt_s (local.get $y) (local.get $y1)))
+              (i32.and (i32.ge_s (local.get $xo) (local.get $x0)) (i32.lt_s (local.get $xo) (local.get $x1)))))
+          (local.set $n (local.get $blocks))
+          (if (local.get $valid)
+            (then
+              (local.set $src (i32.add (local.get $xFirst)
+                (i32.add (i32.mul (local.get $b) (local.get $xImg))
+                  (i32.add (i32.mul (i32.sub (local.get $y) (local.get $y0)) (local.get $xRow))
+                    (i32.mul (i32.sub (local.get $xo) (local.get $x0)) (local.get $xCol))))))
+              (loop $copy
+                (v128.store (local.get $dst) (v128.load (local.get $src)))
+                (local.set $src (i32.add (local.get $src) (i32.const 16)))
+                (local.set $dst (i32.add (local.get $dst) (local.get $blockStride)))
+                (br_if $copy (local.tee $n (i32.sub (local.get $n) (i32.const 1))))))
+            (else
+              (loop $zero
+                (v128.store (local.get $dst) (v128.const i32x4 0 0 0 0))
+                (local.set $dst (i32.add (local.get $dst) (local.get $blockStride)))
+                (br_if $zero (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))))
+          ;; back to block 0, one row (16 bytes) further
+          (local.set $dst (i32.add (i32.sub (local.get $dst) (i32.mul (local.get $blocks) (local.get $blockStride))) (i32.const 16)))
+          (br_if $cols (i32.lt_s (local.tee $xo (i32.add (local.get $xo) (i32.const 1))) (local.get $OW))))
+        (br_if $rows (i32.lt_s (local.tee $y (i32.add (local.get $y) (i32.const 1))) (local.get $OH))))
+      (br_if $imagesLoop (i32.lt_s (local.tee $b (i32.add (local.get $b) (i32.const 1))) (local.get $images)))))
+
+  ;; out[C, CO] += xPanels (C/4 of [K][4]) x dyPanels (CO/8 of [K][8]), tile by tile over all K.
+  (func (export "panelProducts") (param $xPanels i32) (param $dyPanels i32) (param $outp i32) (param $K i32) (param $C i32) (param $CO i32)
+    (local $cb i32) (local $ob i32) (local $xp i32) (local $op i32) (local $oRow i32)
+    (local.set $oRow (i32.shl (local.get $CO) (i32.const 2)))
+    (local.set $xp (local.get $xPanels))
+    (loop $inputBlocks
+      (local.set $ob (i32.const 0))
+      (loop $outputBlocks
+        (call $c4o8
+          (local.get $xp)
+          (i32.add (local.get $dyPanels) (i32.mul (local.get $ob) (i32.shl (local.get $K) (i32.const 5))))
+          (i32.add (local.get $outp) (i32.shl (i32.add (i32.mul (i32.shl (local.get $cb) (i32.const 2)) (local.get $CO)) (i32.shl (local.get $ob) (i32.const 3))) (i32.const 2)))
+          (local.get $oRow) (i32.const 1) (i32.const 1) (local.get $K)
+          (i32.const 0) (i32.const 0) (i32.const 16) (i32.const 0) (i32.const 0) (i32.const 32))
+        (br_if $outputBlocks (i32.lt_u (local.tee $ob (i32.add (local.get $ob) (i32.const 1))) (i32.shr_u (local.get $CO) (i32.const 3)))))
+      (local.set $xp (i32.add (local.get $xp) (i32.shl (local.get $K) (i32.const 4))))
+      (br_if $inputBlocks (i32.lt_u (local.tee $cb (i32.add (local.get $cb) (i32.const 1))) (i32.shr_u (local.get $C) (i32.const 2))))))
 )

@@ -12,7 +12,8 @@ const DY_PTR = 5;
 const OUT_PTR = 6;
 const FIRST_IMAGE = 7;
 const END_IMAGE = 8;
-const GEOMETRY = 9;
+const SCRATCH_PTR = 9;
+const GEOMETRY = 10;
 export const CONTROL_INTS = GEOMETRY + GEOMETRY_FIELDS.length;
 
 export interface FilterGradientJob {
@@ -22,6 +23,8 @@ export interface FilterGradientJob {
   outPtr: number;
   firstImage: number;
   endImage: number;
+  /** The thread's own scratch (packed panels), scratchFloats(geometry, images) floats. */
+  scratchPtr: number;
 }
 
 export function writeJob(control: Int32Array, job: FilterGradientJob): void {
@@ -30,6 +33,7 @@ export function writeJob(control: Int32Array, job: FilterGradientJob): void {
   control[OUT_PTR] = job.outPtr | 0;
   control[FIRST_IMAGE] = job.firstImage;
   control[END_IMAGE] = job.endImage;
+  control[SCRATCH_PTR] = job.scratchPtr | 0;
   GEOMETRY_FIELDS.forEach((field, i) => (control[GEOMETRY + i] = job.geometry[field]));
 }
 
@@ -44,5 +48,6 @@ export function readJob(control: Int32Array): FilterGradientJob {
     outPtr: control[OUT_PTR] >>> 0,
     firstImage: control[FIRST_IMAGE],
     endImage: control[END_IMAGE],
+    scratchPtr: control[SCRATCH_PTR] >>> 0,
   };
 }

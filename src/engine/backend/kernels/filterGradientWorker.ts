@@ -2,7 +2,7 @@
 // memory and computes the images of each job it finds in its mailbox (filterGradientControl.ts).
 import { workerData } from 'node:worker_threads';
 import { CONTROL_INTS, DONE, JOB, READY, STATUS, readJob } from './filterGradientControl';
-import { accumulateFilterGradient, type AccumulateTap } from './filterGradientTaps';
+import { accumulateFilterGradient, type FilterGradientExports } from './filterGradientTaps';
 
 interface HelperData {
   kernel: WebAssembly.Module;
@@ -13,7 +13,7 @@ interface HelperData {
 // (not named `module`: that would clash with CommonJS's own `module` in the compiled file)
 const { kernel, memory, control: controlBuffer } = workerData as HelperData;
 const instance = new WebAssembly.Instance(kernel, { env: { memory } });
-const accumulateTap = instance.exports.accumulateTap as AccumulateTap;
+const kernelExports = instance.exports as unknown as FilterGradientExports;
 const control = new Int32Array(controlBuffer, 0, CONTROL_INTS);
 
 Atomics.store(control, READY, 1);
@@ -25,7 +25,7 @@ for (;;) {
   let status = 0;
   try {
     const job = readJob(control);
-    accumulateFilterGradient(accumulateTap, job.geometry, job.xPtr, job.dyPtr, job.outPtr, job.firstImage, job.endImage);
+    accumulateFilterGradient(kernelExports, job.geometry, job.xPtr, job.dyPtr, job.outPtr, job.firstImage, job.endImage, job.scratchPtr);
   } catch {
     status = 1;
   }
