@@ -12,6 +12,7 @@ import { loadNativeBinding, nativeSearchDirs } from './native';
 import { registerWasmTrainingKernels } from './wasmKernels';
 import { registerWasmBatchNorm } from './wasmBatchNorm';
 import { registerWasmReluMean } from './wasmReluMean';
+import { guardWasmAllocations } from './wasmMemoryGuard';
 import { registerWasmReductions } from './wasmReductions';
 import { registerWasmMatMul } from './wasmMatMul';
 import { registerFastGradients } from './gradients';
@@ -114,6 +115,7 @@ async function tryRung(rung: Rung, opts: BackendOptions & { explicit: boolean },
         }
       }
       await select('wasm');
+      guardWasmAllocations();
       registerWasmTrainingKernels();
       registerWasmReductions();
       registerWasmMatMul();
