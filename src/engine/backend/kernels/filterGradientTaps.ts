@@ -77,6 +77,36 @@ function validRange(tap: number, pad: number, stride: number, size: number, outS
   return [first, end];
 }
 
+/** A kernel tap that reaches real input pixels: output rows [y0, y1) x columns [x0, x1) see them. */
+interface Tap {
+  /** ky * filterWidth + kx: the tap's slice of dW. */
+  index: number;
+  y0: number;
+  y1: number;
+  x0: number;
+  x1: number;
+  /** Input row and column under the tap for output pixel (y0, x0). */
+  iy: number;
+  ix: number;
+}
+
+/** The taps of the filter that reach any real input pixel (the others only see padding: zero gradient). */
+function taps(g: FilterGradientGeometry): Tap[] {
+  const found: Tap[] = [];
+  for (let ky = 0; ky < g.filterHeight; ky++) {
+    const [y0, y1] = validRange(ky, g.padTop, g.strideHeight, g.inHeight, g.outHeight);
+    if (y0 >= y1) continue;
+    for (let kx = 0; kx < g.filterWidth; kx++) {
+      const [x0, x1] = validRange(kx, g.padLeft, g.strideWidth, g.inWidth, g.outWidth);
+      if (x0 >= x1) continue;
+      const iy = y0 * g.strideHeight + ky - g.padTop;
+      const ix = x0 * g.strideWidth + kx - g.padLeft;
+      found.push({ index: ky * g.filterWidth + kx, y0, y1, x0, x1, iy, ix });
+    }
+  }
+  return found;
+}
+
 /**
  * Images per kernel call: enough output pixels that the register tiles run long loops, few enough that the
  * group's input and output gradient stay in a core's L2 cache while every tile streams them.
@@ -128,22 +158,14 @@ function accumulatePacked(
   const dyPanels = scratchPtr;
   const xPanels = scratchPtr + 4 * pixels * CO;
   kernel.packOutputGradient(dyPtr + 4 * firstImage * OH * OW * CO, pixels, CO, dyPanels);
-  for (let ky = 0; ky < g.filterHeight; ky++) {
-    const [y0, y1] = validRange(ky, g.padTop, g.strideHeight, H, OH);
-    if (y0 >= y1) continue;
-    for (let kx = 0; kx < g.filterWidth; kx++) {
-      const [x0, x1] = validRange(kx, g.padLeft, g.strideWidth, W, OW);
-      if (x0 >= x1) continue;
-      const iy = y0 * g.strideHeight + ky - g.padTop;
-      const ix = x0 * g.strideWidth + kx - g.padLeft;
-      kernel.packInputTap(
-        xPtr + 4 * (((firstImage * H + iy) * W + ix) * C),
-        images, OH, OW, C, y0, y1, x0, x1,
-        4 * H * W * C, 4 * g.strideHeight * W * C, 4 * g.strideWidth * C,
-        xPanels, pixels,
-      );
-      kernel.panelProducts(xPanels, dyPanels, outPtr + 4 * ((ky * g.filterWidth + kx) * C * CO), pixels, C, CO);
-    }
+  for (const t of taps(g)) {
+    kernel.packInputTap(
+      xPtr + 4 * (((firstImage * H + t.iy) * W + t.ix) * C),
+      images, OH, OW, C, t.y0, t.y1, t.x0, t.x1,
+      4 * H * W * C, 4 * g.strideHeight * W * C, 4 * g.strideWidth * C,
+      xPanels, pixels,
+    );
+    kernel.panelProducts(xPanels, dyPanels, outPtr + 4 * t.index * C * CO, pixels, C, CO);
   }
 }
 
@@ -165,22 +187,14 @@ function accumulateTiles(
   const group = imagesPerGroup(g);
   for (let b = firstImage; b < endImage; b += group) {
     const images = Math.min(group, endImage - b);
-    for (let ky = 0; ky < g.filterHeight; ky++) {
-      const [y0, y1] = validRange(ky, g.padTop, g.strideHeight, H, OH);
-      if (y0 >= y1) continue;
-      for (let kx = 0; kx < g.filterWidth; kx++) {
-        const [x0, x1] = validRange(kx, g.padLeft, g.strideWidth, W, OW);
-        if (x0 >= x1) continue;
-        const iy = y0 * g.strideHeight + ky - g.padTop;
-        const ix = x0 * g.strideWidth + kx - g.padLeft;
-        kernel.accumulateTap(
-          xPtr + 4 * (((b * H + iy) * W + ix) * C),
-          dyPtr + 4 * (((b * OH + y0) * OW + x0) * CO),
-          outPtr + 4 * ((ky * g.filterWidth + kx) * C * CO),
-          C, CO, images, y1 - y0, x1 - x0,
-          xImage, xRow, xCol, dyImage, dyRow,
-        );
-      }
+    for (const t of taps(g)) {
+      kernel.accumulateTap(
+        xPtr + 4 * (((b * H + t.iy) * W + t.ix) * C),
+        dyPtr + 4 * (((b * OH + t.y0) * OW + t.x0) * CO),
+        outPtr + 4 * t.index * C * CO,
+        C, CO, images, t.y1 - t.y0, t.x1 - t.x0,
+        xImage, xRow, xCol, dyImage, dyRow,
+      );
     }
   }
 }
