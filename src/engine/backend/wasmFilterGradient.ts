@@ -9,7 +9,13 @@ import { Worker } from 'node:worker_threads';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { instantiateSimdKernel, type WasmBackendMemory } from './wasmSimdModule';
 import { CONTROL_INTS, DONE, JOB, READY, STATUS, writeJob } from './kernels/filterGradientControl';
-import { accumulateFilterGradient, scratchFloats, type FilterGradientExports, type FilterGradientGeometry } from './kernels/filterGradientTaps';
+import {
+  accumulateFilterGradient,
+  scratchFloats,
+  type FilterGradientExports,
+  type FilterGradientGeometry,
+  type FilterGradientJob,
+} from './kernels/filterGradientTaps';
 
 interface Helper {
   worker: Worker;
@@ -92,9 +98,8 @@ export class WasmFilterGradient {
       Atomics.notify(helper.control, JOB);
       return { helper, job };
     });
-    const run = (job: { outPtr: number; firstImage: number; endImage: number; scratchPtr: number }) =>
-      accumulateFilterGradient(this.kernel, g, xPtr, dyPtr, job.outPtr, job.firstImage, job.endImage, job.scratchPtr);
-    run({ outPtr, firstImage: 0, endImage: share(1), scratchPtr: panelsPtr(0) });
+    const run = (job: FilterGradientJob) => accumulateFilterGradient(this.kernel, job);
+    run({ geometry: g, xPtr, dyPtr, outPtr, firstImage: 0, endImage: share(1), scratchPtr: panelsPtr(0) });
     for (const job of jobs.slice(dispatched.length)) run(job); // parts whose helper is not up yet
     const failed = dispatched.filter(({ helper }) => !this.awaitHelper(helper));
     if (failed.length > 0) {

@@ -1,7 +1,7 @@
 // The shared-memory mailbox between the main thread and one filter-gradient helper worker: the main thread
 // writes a job and bumps JOB; the worker computes, writes STATUS and sets DONE to the job's number. Both sides
 // block in Atomics.wait, so a job costs no message passing and no event-loop turn.
-import { GEOMETRY_FIELDS, type FilterGradientGeometry } from './filterGradientTaps';
+import { GEOMETRY_FIELDS, type FilterGradientGeometry, type FilterGradientJob } from './filterGradientTaps';
 
 export const JOB = 0;
 export const DONE = 1;
@@ -16,16 +16,6 @@ const SCRATCH_PTR = 9;
 const GEOMETRY = 10;
 export const CONTROL_INTS = GEOMETRY + GEOMETRY_FIELDS.length;
 
-export interface FilterGradientJob {
-  geometry: FilterGradientGeometry;
-  xPtr: number;
-  dyPtr: number;
-  outPtr: number;
-  firstImage: number;
-  endImage: number;
-  /** The thread's own scratch (packed panels), scratchFloats(geometry, images) floats. */
-  scratchPtr: number;
-}
 
 export function writeJob(control: Int32Array, job: FilterGradientJob): void {
   control[X_PTR] = job.xPtr | 0;

@@ -22,6 +22,19 @@ export interface FilterGradientGeometry {
   padLeft: number;
 }
 
+/** One thread's share of a filter-gradient call: images [firstImage, endImage) added into out. */
+export interface FilterGradientJob {
+  geometry: FilterGradientGeometry;
+  /** x [b, h, w, ci] and dy [b, oh, ow, co] (NHWC float32, whole batch) and dW [fh, fw, ci, co]: byte offsets. */
+  xPtr: number;
+  dyPtr: number;
+  outPtr: number;
+  firstImage: number;
+  endImage: number;
+  /** The thread's own scratch (packed panels): scratchFloats(geometry, images) floats. */
+  scratchPtr: number;
+}
+
 /** The exported functions of filterGradient.wat (all pointers and steps in bytes). */
 export interface FilterGradientExports {
   accumulateTap(
@@ -117,41 +130,21 @@ export function imagesPerGroup(g: FilterGradientGeometry): number {
   return Math.max(1, Math.min(Math.ceil(256 / pixels), Math.floor((512 * 1024) / bytes)));
 }
 
-/**
- * Adds the filter gradient of images [firstImage, endImage) into out ([fh, fw, ci, co] float32 at outPtr),
- * reading x at xPtr and dy at dyPtr (NHWC float32, whole batch). scratchPtr: scratchFloats(g, images) floats.
- */
-export function accumulateFilterGradient(
-  kernel: FilterGradientExports,
-  g: FilterGradientGeometry,
-  xPtr: number,
-  dyPtr: number,
-  outPtr: number,
-  firstImage: number,
-  endImage: number,
-  scratchPtr: number,
-): void {
-  if (endImage <= firstImage) return;
-  if (!usesPackedPath(g)) {
-    accumulateTiles(kernel, g, xPtr, dyPtr, outPtr, firstImage, endImage);
+/** Adds the job's images' filter gradient into its out. */
+export function accumulateFilterGradient(kernel: FilterGradientExports, job: FilterGradientJob): void {
+  if (job.endImage <= job.firstImage) return;
+  if (!usesPackedPath(job.geometry)) {
+    accumulateTiles(kernel, job);
     return;
   }
-  const chunk = imagesPerChunk(g);
-  for (let b = firstImage; b < endImage; b += chunk) {
-    accumulatePacked(kernel, g, xPtr, dyPtr, outPtr, b, Math.min(endImage, b + chunk), scratchPtr);
+  const chunk = imagesPerChunk(job.geometry);
+  for (let b = job.firstImage; b < job.endImage; b += chunk) {
+    accumulatePacked(kernel, { ...job, firstImage: b, endImage: Math.min(job.endImage, b + chunk) });
   }
 }
 
-function accumulatePacked(
-  kernel: FilterGradientExports,
-  g: FilterGradientGeometry,
-  xPtr: number,
-  dyPtr: number,
-  outPtr: number,
-  firstImage: number,
-  endImage: number,
-  scratchPtr: number,
-): void {
+function accumulatePacked(kernel: FilterGradientExports, job: FilterGradientJob): void {
+  const { geometry: g, xPtr, dyPtr, outPtr, firstImage, endImage, scratchPtr } = job;
   const { inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW, outChannels: CO } = g;
   const images = endImage - firstImage;
   const pixels = images * OH * OW;
@@ -169,15 +162,8 @@ function accumulatePacked(
   }
 }
 
-function accumulateTiles(
-  kernel: FilterGradientExports,
-  g: FilterGradientGeometry,
-  xPtr: number,
-  dyPtr: number,
-  outPtr: number,
-  firstImage: number,
-  endImage: number,
-): void {
+function accumulateTiles(kernel: FilterGradientExports, job: FilterGradientJob): void {
+  const { geometry: g, xPtr, dyPtr, outPtr, firstImage, endImage } = job;
   const { inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW, outChannels: CO } = g;
   const xImage = 4 * H * W * C;
   const dyImage = 4 * OH * OW * CO;

@@ -24,8 +24,7 @@ for (;;) {
   seen = Atomics.load(control, JOB);
   let status = 0;
   try {
-    const job = readJob(control);
-    accumulateFilterGradient(kernelExports, job.geometry, job.xPtr, job.dyPtr, job.outPtr, job.firstImage, job.endImage, job.scratchPtr);
+    accumulateFilterGradient(kernelExports, readJob(control));
   } catch {
     status = 1;
   }
