@@ -9,8 +9,7 @@ import type { BuiltModel } from '../contracts';
 import { EngineError } from '../errors';
 import { buildModel, restoreBuiltModel } from '../models';
 import { latestCheckpointName, RunWriter } from '../runStore';
-import { SelectivityAccumulator } from '../selectivity';
-import { evaluate } from './evaluate';
+import { evaluateAndAnalyse, publishAnalysis } from './heldOutAnalysis';
 import { analysisLayers, checkedConfig, loadData, makeMeta, type SessionEnv } from './session';
 
 export interface AnalyzeRequest {
@@ -75,26 +74,13 @@ export async function analyzeModel(req: AnalyzeRequest, env: SessionEnv): Promis
     const meta = makeMeta(req.runId, writer.dir, config, ds, built, env, measured, { model: where.path, epochs: 0 });
     await writer.writeMeta(meta);
     emit({ v: 1, type: 'runStarted', runId: req.runId, meta, config });
-    const accumulator = new SelectivityAccumulator({
-      unitLayers: built.unitLayers,
-      numClasses: ds.classNames.length,
+    const { test, analysis } = await evaluateAndAnalyse(built, ds, config.train.batchSize, {
       bins: config.selectivity.histogramBins,
       selectedLayers: measured.selected,
       histogramLayers: measured.histograms,
     });
-    let test;
-    let analysis;
-    try {
-      test = await evaluate(built, ds, config.train.batchSize, accumulator);
-      analysis = await accumulator.finish();
-    } finally {
-      accumulator.dispose();
-    }
     const epoch = where.epoch;
-    await writer.writeSelectivity(epoch, analysis.networkSI, analysis.layers, analysis.histograms);
-    emit({ v: 1, type: 'selectivity', runId: req.runId, epoch, networkSI: analysis.networkSI, layers: analysis.layers });
-    emit({ v: 1, type: 'classResponses', runId: req.runId, epoch, layers: analysis.histograms });
-    const layers = analysis.layers.map((l) => ({ layer: l.layer, units: l.units, meanSI: l.si.reduce((a, v) => a + v, 0) / Math.max(1, l.units) }));
+    const layers = await publishAnalysis({ runId: req.runId, writer, emit }, epoch, analysis);
     const summary: RunSummary = {
       runId: req.runId,
       state: 'completed',

@@ -9,9 +9,9 @@ import type { BuiltModel, Dataset } from '../contracts';
 import { trainBatchCount, trainBatches } from '../data';
 import { EngineError } from '../errors';
 import type { RunWriter } from '../runStore';
-import { SelectivityAccumulator, type SelectivityAnalysis, SelectivityLayout } from '../selectivity';
+import { type SelectivityAnalysis, SelectivityLayout } from '../selectivity';
 import { saveCheckpoint, type TrainerState } from './checkpoint';
-import { evaluate } from './evaluate';
+import { evaluateAndAnalyse, publishAnalysis } from './heldOutAnalysis';
 import { learningRateAt } from './lrSchedule';
 import { TrainStep } from './trainStep';
 
@@ -44,38 +44,28 @@ export interface TrainingOutcome {
 
 const yieldToEventLoop = () => new Promise<void>((r) => setImmediate(r));
 
-/** Test loss and accuracy on the held-out set, with the selectivity analysis in the same pass when asked. */
-async function evaluateAndAnalyse(
-  ctx: TrainingContext,
-  analyse: boolean,
-): Promise<{ test: Awaited<ReturnType<typeof evaluate>>; analysis?: SelectivityAnalysis }> {
+/** Evaluation of the held-out set, analysing selectivity with bin edges from the previous analysis when asked. */
+function evaluateEpoch(ctx: TrainingContext, analyse: boolean) {
   const { built, state, config } = ctx;
-  const accumulator = analyse
-    ? new SelectivityAccumulator({
-        unitLayers: built.unitLayers,
-        numClasses: ctx.dataset.classNames.length,
-        bins: config.selectivity.histogramBins,
-        upperEdges: state.unitMax && state.unitMax.length === built.totalUnits ? Float32Array.from(state.unitMax) : undefined,
-        selectedLayers: ctx.selected,
-        histogramLayers: ctx.histogramLayers,
-      })
-    : undefined;
-  try {
-    const test = await evaluate(built, ctx.dataset, config.train.batchSize, accumulator);
-    return { test, analysis: accumulator ? await accumulator.finish() : undefined };
-  } finally {
-    accumulator?.dispose();
-  }
+  return evaluateAndAnalyse(
+    built,
+    ctx.dataset,
+    config.train.batchSize,
+    analyse
+      ? {
+          bins: config.selectivity.histogramBins,
+          upperEdges: state.unitMax && state.unitMax.length === built.totalUnits ? Float32Array.from(state.unitMax) : undefined,
+          selectedLayers: ctx.selected,
+          histogramLayers: ctx.histogramLayers,
+        }
+      : undefined,
+  );
 }
 
-/** Writes an analysis as the epoch's selectivity snapshot and streams it; returns the per-layer summary. */
-async function publishAnalysis(ctx: TrainingContext, epoch: number, analysis: SelectivityAnalysis): Promise<LayerSummary[]> {
-  const { runId } = ctx;
+/** Publishes an analysis and keeps its unit maxima for the next one's bin edges. */
+function publishEpochAnalysis(ctx: TrainingContext, epoch: number, analysis: SelectivityAnalysis): Promise<LayerSummary[]> {
   ctx.state.unitMax = Array.from(analysis.unitMax);
-  await ctx.writer.writeSelectivity(epoch, analysis.networkSI, analysis.layers, analysis.histograms);
-  ctx.emit({ v: 1, type: 'selectivity', runId, epoch, networkSI: analysis.networkSI, layers: analysis.layers });
-  ctx.emit({ v: 1, type: 'classResponses', runId, epoch, layers: analysis.histograms });
-  return analysis.layers.map((l) => ({ layer: l.layer, units: l.units, meanSI: meanOf(l.si) }));
+  return publishAnalysis(ctx, epoch, analysis);
 }
 
 export async function trainEpochs(ctx: TrainingContext): Promise<TrainingOutcome> {
@@ -103,8 +93,8 @@ export async function trainEpochs(ctx: TrainingContext): Promise<TrainingOutcome
   try {
     if (config.selectivity.analyzeAtStart && state.epochsDone === 0 && state.batchesIntoEpoch === 0 && !state.unitMax) {
       // Selectivity of the untrained network, as epoch 0 (not on resume: it was recorded then).
-      const { analysis } = await evaluateAndAnalyse(ctx, true);
-      if (analysis) await publishAnalysis(ctx, 0, analysis);
+      const { analysis } = await evaluateEpoch(ctx, true);
+      if (analysis) await publishEpochAnalysis(ctx, 0, analysis);
     }
     while (state.epochsDone < epochs) {
       const e = state.epochsDone; // 0-based index of the epoch being trained
@@ -179,10 +169,10 @@ export async function trainEpochs(ctx: TrainingContext): Promise<TrainingOutcome
       // Held-out evaluation, with the selectivity analysis on analysis epochs (and always the last one).
       t0 = Date.now();
       const epoch = e + 1;
-      const { test, analysis } = await evaluateAndAnalyse(ctx, epoch % config.selectivity.analyzeEvery === 0 || epoch === epochs);
+      const { test, analysis } = await evaluateEpoch(ctx, epoch % config.selectivity.analyzeEvery === 0 || epoch === epochs);
       let layers: LayerSummary[] = [];
       if (analysis) {
-        layers = await publishAnalysis(ctx, epoch, analysis);
+        layers = await publishEpochAnalysis(ctx, epoch, analysis);
         result.lastAnalysis = { epoch, networkSI: analysis.networkSI, layers };
       }
       const trainSI = sums.siSum / sums.count;
@@ -227,10 +217,4 @@ async function stopAt(ctx: TrainingContext, step: TrainStep, e: number, batchesD
   ctx.state.partial = { ...sums, seconds: trainSeconds };
   const dir = await saveCheckpoint(ctx.writer.dir, ctx.built, ctx.optimizer, ctx.state);
   ctx.emit({ v: 1, type: 'checkpoint', runId: ctx.runId, epoch: e, path: dir });
-}
-
-function meanOf(a: Float32Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i];
-  return a.length ? s / a.length : NaN;
 }
