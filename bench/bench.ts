@@ -6,127 +6,19 @@
 //    (bench/torch_resnet20.py), measured in the same run, as a ratio.
 // Inputs are random tensors already on the device: data loading is not part of these numbers.
 // Options (environment): BENCH_BACKEND (default auto), BENCH_THREADS (default 2, as PyTorch), BENCH_STEPS (timed steps per mode, default 8),
-// BENCH_MODELS (comma list, default resnet20,small-cnn), BENCH_TORCH=0 to skip PyTorch.
+// BENCH_MODELS (comma list, default resnet20,small-cnn), BENCH_TORCH=0 to skip PyTorch, BENCH_ANALYSES=0 to skip the
+// analysis costs (bench/analyses.ts: each analysis on ResNet-20 relative to one held-out forward pass).
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import * as tf from '@tensorflow/tfjs-core';
 import type { BackendName, ModelName } from '../src/protocol/config';
 import { initBackend } from '../src/engine/backend';
-import type { BuiltModel } from '../src/engine/contracts';
-import { buildModel } from '../src/engine/models';
-import { SelectivityAccumulator, SelectivityLayout } from '../src/engine/selectivity';
-import { TrainStep } from '../src/engine/train/trainStep';
+import { findAdapter } from '../src/engine/backend/webgpu';
+import { ALPHA, BATCH, benchModel, imgPerSec, type ModelResult } from './trainThroughput';
+import { benchAnalyses } from './analyses';
 
-const BATCH = 128;
-const CLASSES = 10;
-const ALPHA = -1;
 const TORCH_THREADS = 2;
-
-interface Timing {
-  wallMs: number[];
-  cpuMs: number[];
-}
-
-function timed(t: Timing, f: () => void): void {
-  const c0 = process.cpuUsage();
-  const t0 = performance.now();
-  f();
-  t.wallMs.push(performance.now() - t0);
-  const c = process.cpuUsage(c0);
-  t.cpuMs.push((c.user + c.system) / 1000);
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
-const imgPerSec = (ms: number[]): number => (BATCH * 1000) / median(ms);
-const fresh = (): Timing => ({ wallMs: [], cpuMs: [] });
-
-interface ModelResult {
-  model: string;
-  params: number;
-  units: number;
-  train: { plain: Timing; regularized: Timing };
-  eval: { plain: Timing; analysis: Timing; finishMs: number };
-}
-
-function randomBatch(shape: [number, number, number]): { x: tf.Tensor4D; y: tf.Tensor1D } {
-  const x = tf.randomNormal([BATCH, ...shape], 0, 1, 'float32', 7) as tf.Tensor4D;
-  const y = tf.tensor1d(Array.from({ length: BATCH }, (_, i) => i % CLASSES), 'int32');
-  return { x, y };
-}
-
-async function benchModel(name: ModelName, shape: [number, number, number], steps: number): Promise<ModelResult> {
-  const built: BuiltModel = await buildModel({ name }, { shape, numClasses: CLASSES }, 1);
-  const layout = new SelectivityLayout(built.unitLayers, CLASSES);
-  const optimizer = tf.train.momentum(0.01, 0.9);
-  const step = new TrainStep(built, layout, optimizer, 5e-4);
-  const { x, y } = randomBatch(shape);
-  const batch = { x, y, size: BATCH };
-
-  const train = { plain: fresh(), regularized: fresh() };
-  for (let i = 0; i < 2; i++) {
-    step.run(batch, 0);
-    step.run(batch, ALPHA);
-  }
-  for (let i = 0; i < steps; i++) {
-    // Alternate the order so neither mode always follows the other.
-    const order = i % 2 ? ([ALPHA, 0] as const) : ([0, ALPHA] as const);
-    for (const alpha of order) timed(alpha === 0 ? train.plain : train.regularized, () => step.run(batch, alpha));
-  }
-  await step.read();
-
-  // Evaluation: plain = logits and loss only (what any test pass costs); analysis = the unit-layer probe
-  // forward plus the accumulator's class sums, maxima and histograms.
-  const ev = { plain: fresh(), analysis: fresh(), finishMs: 0 };
-  const acc = new SelectivityAccumulator({ unitLayers: built.unitLayers, numClasses: CLASSES });
-  const onehot = tf.oneHot(y, CLASSES).toFloat();
-  const plainPass = () =>
-    tf.tidy(() => {
-      const logits = built.model.apply(x, { training: false }) as tf.Tensor2D;
-      const loss = tf.losses.softmaxCrossEntropy(onehot, logits);
-      return tf.stack([loss, tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), y), 'float32'))]);
-    });
-  const analysisPass = () => {
-    const { stats, unitMeans } = tf.tidy(() => {
-      const out = built.forward(x, false);
-      const loss = tf.losses.softmaxCrossEntropy(onehot, out.logits);
-      const stats = tf.stack([loss, tf.sum(tf.cast(tf.equal(tf.argMax(out.logits, 1), y), 'float32'))]);
-      return { stats, unitMeans: out.unitMeans };
-    });
-    acc.add(unitMeans, y);
-    return [stats, unitMeans];
-  };
-  for (let i = 0; i < 2; i++) {
-    tf.dispose(plainPass());
-    tf.dispose(analysisPass());
-  }
-  const evalSteps = steps * 2;
-  for (let i = 0; i < evalSteps; i++) {
-    const first = i % 2 ? 'analysis' : 'plain';
-    for (const mode of first === 'plain' ? ['plain', 'analysis'] : ['analysis', 'plain']) {
-      if (mode === 'plain') timed(ev.plain, () => tf.dispose(plainPass()));
-      else timed(ev.analysis, () => tf.dispose(analysisPass()));
-    }
-  }
-  const f0 = performance.now();
-  await acc.finish();
-  ev.finishMs = performance.now() - f0;
-  acc.dispose();
-
-  step.dispose();
-  layout.dispose();
-  optimizer.dispose();
-  tf.dispose([x, y, onehot]);
-  const result = { model: name, params: built.params, units: built.totalUnits, train, eval: ev };
-  built.dispose();
-  return result;
-}
 
 interface TorchResult {
   imgPerSec: number;
@@ -166,9 +58,41 @@ async function main(): Promise<void> {
   const steps = Number(process.env.BENCH_STEPS ?? 8);
   const models = (process.env.BENCH_MODELS ?? 'resnet20,small-cnn').split(',') as ModelName[];
   const threads = Number(process.env.BENCH_THREADS ?? TORCH_THREADS);
-  const backend = await initBackend((process.env.BENCH_BACKEND ?? 'auto') as BackendName, { threads });
+  const backends = await benchBackends();
   const load = os.loadavg()[0];
-  console.log(`Selectivity Lens bench: backend ${backend.name} (${backend.threads} thread(s)), batch ${BATCH}, ${steps} timed steps per mode`);
+  const runs: Array<{ backend: Awaited<ReturnType<typeof initBackend>>; results: ModelResult[]; torch?: TorchResult | string; torch1?: TorchResult | string }> = [];
+  for (const wanted of backends) {
+    const backend = await initBackend(wanted, { threads });
+    if (runs.some((r) => r.backend.name === backend.name)) continue;
+    const run = await benchBackend(backend, models, steps, threads, load);
+    runs.push({ backend, ...run });
+  }
+  // The analyses' cost relative to a forward pass, on the first backend measured.
+  if (runs.length > 1) await initBackend(backends[0], { threads });
+  const analyses = process.env.BENCH_ANALYSES === '0' ? undefined : await benchAnalyses();
+  const out = path.resolve(__dirname, 'bench-results.json');
+  fs.writeFileSync(out, JSON.stringify({ load, batch: BATCH, steps, runs, analyses, at: new Date().toISOString() }, null, 1));
+  console.log(`raw timings: ${out}`);
+}
+
+/**
+ * Backends to measure: BENCH_BACKEND (a comma list), else 'auto' and, where Dawn finds a hardware GPU that
+ * 'auto' did not already pick, 'webgpu' too. (A software adapter is measured only when named.)
+ */
+async function benchBackends(): Promise<BackendName[]> {
+  if (process.env.BENCH_BACKEND) return process.env.BENCH_BACKEND.split(',') as BackendName[];
+  const found = await findAdapter().catch(() => null);
+  return found && !found.info.software ? ['auto', 'webgpu'] : ['auto'];
+}
+
+async function benchBackend(
+  backend: Awaited<ReturnType<typeof initBackend>>,
+  models: ModelName[],
+  steps: number,
+  threads: number,
+  load: number,
+): Promise<{ results: ModelResult[]; torch?: TorchResult | string; torch1?: TorchResult | string }> {
+  console.log(`Selectivity Lens bench: backend ${backend.name} (${backend.device ?? `${backend.threads} thread(s)`}), batch ${BATCH}, ${steps} timed steps per mode`);
   console.log(`machine: ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, load average ${load.toFixed(1)} at start; Node ${process.version}`);
   console.log('img/s from wall-clock medians; "cpu img/s" from this process\'s CPU time (less sensitive to other load).\n');
 
@@ -179,10 +103,10 @@ async function main(): Promise<void> {
     const shape: [number, number, number] = name === 'small-cnn' ? [28, 28, 1] : [32, 32, 3];
     // PyTorch runs right before and right after our measurement and the two are averaged, so that a change in
     // the machine's load during the run hits both sides alike.
-    const torchBefore = name === 'resnet20' ? torchResNet20(steps, TORCH_THREADS) : undefined;
+    const torchBefore = name === 'resnet20' && !backend.device ? torchResNet20(steps, TORCH_THREADS) : undefined;
     const r = await benchModel(name, shape, steps);
     results.push(r);
-    if (name === 'resnet20') {
+    if (torchBefore !== undefined) {
       const torchAfter = torchResNet20(steps, TORCH_THREADS);
       torch = averageTorch(torchBefore!, torchAfter);
       // One thread too: per-core efficiency without thread-pool effects.
@@ -210,9 +134,7 @@ async function main(): Promise<void> {
     }
     console.log('');
   }
-  const out = path.resolve(__dirname, 'bench-results.json');
-  fs.writeFileSync(out, JSON.stringify({ backend, load, batch: BATCH, steps, results, torch, torch1, at: new Date().toISOString() }, null, 1));
-  console.log(`raw timings: ${out}`);
+  return { results, torch, torch1 };
 }
 
 main().catch((e) => {

@@ -1,6 +1,7 @@
 """PyTorch reference for bench.ts: ResNet-20 (option-A shortcuts, as src/engine/models/resnetCifar.ts) training
-step at batch 128 on 32x32x3, SGD momentum, 2 CPU threads. Prints one JSON line with images per second
-(wall clock and process CPU time)."""
+step at batch 128 on 32x32x3, SGD momentum, 2 CPU threads, or on CUDA (third argument "cuda"; the GPU check
+compares the WebGPU backend with it). Prints one JSON line with images per second (wall clock and process CPU
+time)."""
 import json
 import sys
 import time
@@ -53,13 +54,15 @@ class ResNet20(nn.Module):
 def main():
     threads = int(sys.argv[1]) if len(sys.argv) > 1 else 2
     steps = int(sys.argv[2]) if len(sys.argv) > 2 else 5
+    device = sys.argv[3] if len(sys.argv) > 3 else "cpu"
     batch = 128
     torch.set_num_threads(threads)
     torch.manual_seed(0)
-    model = ResNet20()
+    model = ResNet20().to(device)
     opt = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
-    x = torch.randn(batch, 3, 32, 32)
-    y = torch.arange(batch) % 10
+    x = torch.randn(batch, 3, 32, 32, device=device)
+    y = torch.arange(batch, device=device) % 10
+    sync = torch.cuda.synchronize if device.startswith("cuda") else (lambda: None)
 
     def step():
         opt.zero_grad()
@@ -67,13 +70,15 @@ def main():
         loss.backward()
         opt.step()
 
-    for _ in range(2):
+    for _ in range(3):
         step()
+    sync()
     t0, c0 = time.perf_counter(), time.process_time()
     for _ in range(steps):
         step()
+    sync()
     wall, cpu = time.perf_counter() - t0, time.process_time() - c0
-    print(json.dumps({"threads": threads, "batch": batch, "steps": steps,
+    print(json.dumps({"threads": threads, "device": device, "batch": batch, "steps": steps,
                       "imgPerSec": batch * steps / wall, "cpuImgPerSec": batch * steps / cpu,
                       "torch": torch.__version__}))
 

@@ -1,36 +1,48 @@
-// Bundles the browser app (webview/) into dist/webview.js for the webview panels.
+// Bundles the browser code: one bundle per webview surface (webview/<surface>/main.ts -> dist/<surface>.js and,
+// from the stylesheets it imports, dist/<surface>.css), the HTML sweep report's script (dist/report.js, inlined
+// into the report by the engine) and the sweep figures alone (dist/figures.js, evaluated by the engine in a bare
+// VM context to export them as .svg files). The host and the engine load these by name.
 import { build } from 'esbuild';
-import { existsSync } from 'node:fs';
+import process from 'node:process';
 
-const entry = 'webview/main.ts';
-if (!existsSync(entry)) {
-  console.log('webview: no entry yet, skipped');
-} else {
-  await build({
-    entryPoints: [entry],
-    bundle: true,
-    format: 'iife',
+const common = {
+  bundle: true,
+  format: 'iife',
+  target: 'es2022',
+  logLevel: 'warning',
+};
+
+await Promise.all([
+  // The webview surfaces: entry names become output names (dist/panel.js + dist/panel.css, ...).
+  build({
+    ...common,
+    entryPoints: {
+      panel: 'webview/panel/main.ts',
+      sidebar: 'webview/sidebar/main.ts',
+      compare: 'webview/compare/main.ts',
+    },
     platform: 'browser',
-    target: 'es2022',
-    outfile: 'dist/webview.js',
+    outdir: 'dist',
     sourcemap: true,
     minify: process.env.NODE_ENV === 'production',
-    logLevel: 'warning',
-  });
-}
-
-// Engineer 8 (sweeps), additive: the figure bundle inlined into the self-contained HTML sweep report and
-// evaluated by the engine to export SVG figures (src/engine/report/figureBundle.ts). One IIFE, no imports.
-if (existsSync('webview/report.ts')) {
-  await build({
-    entryPoints: ['webview/report.ts'],
-    bundle: true,
-    format: 'iife',
+  }),
+  // Inlined into a self-contained HTML file: small, no source map, no stylesheet (the engine writes the page's CSS).
+  build({
+    ...common,
+    entryPoints: ['webview/report/main.ts'],
     platform: 'browser',
-    target: 'es2022',
     outfile: 'dist/report.js',
     sourcemap: false,
     minify: true,
-    logLevel: 'warning',
-  });
-}
+  }),
+  // No DOM: runs in the engine's VM context as well as it would in a page.
+  build({
+    ...common,
+    entryPoints: ['src/figures/bundle.ts'],
+    platform: 'neutral',
+    mainFields: ['module', 'main'],
+    outfile: 'dist/figures.js',
+    sourcemap: false,
+    minify: true,
+  }),
+]);

@@ -12,7 +12,9 @@ import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync
 import { createServer } from 'node:net';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 import { parse as parseJsonc } from 'jsonc-parser';
+import { hostTarget, packageTarget } from './vsix.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const options = parseArgs(process.argv.slice(2));
@@ -53,17 +55,11 @@ function step(title, command, args, { quiet = false } = {}) {
   return `${result.stdout ?? ''}${result.stderr ?? ''}`;
 }
 
-/** vsce package, tried twice: it fails when a file changes while zipping (a build running alongside). */
+/** The VSIX for this machine's platform (scripts/vsix.mjs: only this platform's Dawn binary inside). */
 function packageVsix() {
-  const vsce = join(root, 'node_modules', '.bin', 'vsce');
-  const args = ['package', '--allow-missing-repository', '--skip-license', '--out', vsix];
   console.log('start: packaging the VSIX');
-  let output = '';
-  for (let attempt = 1; attempt <= 2; attempt++) {
-    const result = spawnSync(vsce, args, { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-    output = `${result.stdout ?? ''}${result.stderr ?? ''}`;
-    if (result.status === 0) return output;
-  }
+  const { ok, output } = packageTarget(hostTarget(), vsix);
+  if (ok) return output;
   process.stderr.write(output);
   fail('packaging the VSIX failed');
 }
@@ -86,8 +82,15 @@ function prepareWorkspace() {
   if (existsSync(examples)) {
     // Configs and their files only: not run folders someone trained from examples/ with the CLI.
     const skip = (name) => name === 'runs' || name.startsWith('.');
+    // A config is copied the way "New Run Config from a Template" copies it: its relative "$schema" pointed into
+    // this repository (../schemas), which the workspace does not have; the extension maps the schema itself.
+    const require = createRequire(import.meta.url);
+    const { retargetTemplate } = require(join(root, 'out', 'src', 'host', 'config', 'node', 'configTemplates.js'));
     for (const name of readdirSync(examples)) {
-      if (!skip(name)) cpSync(join(examples, name), join(workspace, name), { recursive: true, filter: (src) => !skip(basename(src)) });
+      if (skip(name)) continue;
+      const from = join(examples, name);
+      if (name.endsWith('.selectivity.json')) writeFileSync(join(workspace, name), retargetTemplate(readFileSync(from, 'utf8'), from).text);
+      else cpSync(from, join(workspace, name), { recursive: true, filter: (src) => !skip(basename(src)) });
     }
   }
   const readme = join(workspace, 'README.md');

@@ -1,19 +1,28 @@
 // `selectivity-lens`: the engine from a terminal. Thin: parses arguments, runs the in-process Engine and prints
 // its events (progress bar, one line per epoch, a summary) or, with --json, the events as JSON lines.
-// User errors: one line on stderr, exit code 2; engine bugs: exit code 1; interrupted (Ctrl-C): 130.
+// User errors: one line on stderr, exit code 2; engine bugs: exit code 1; interrupted (Ctrl-C): 130, terminated
+// (SIGTERM, e.g. a scheduler's time limit): 143, both after a checkpoint at the next batch boundary.
 import * as os from 'node:os';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command, Option } from 'commander';
 import cliProgress from 'cli-progress';
-import type { BackendName, DataConfig, DatasetFormat, RunConfig } from './protocol/config';
-import type { EngineEvent, RunSummary } from './protocol/events';
-import { loadRunConfigFile, problemsToMessage, validateRunConfig } from './engine/config';
+import { BACKENDS, type BackendName, type DataConfig, type DatasetFormat, type RunConfig } from './protocol/config';
+import type { EngineEvent, RunMeta, RunSummary } from './protocol/events';
+import { toWireJson } from './protocol/wire';
+import { ConfigProblemsError, errorLines, loadRunConfigFile, validateRunConfig } from './engine/config';
 import { Engine, engineVersion } from './engine/engine';
 import { EngineError, isEngineError, toEngineError } from './engine/errors';
-import { createRunDir, readRun } from './engine/runStore';
+import { createRunDir, readRun, readSweepIndex } from './engine/runStore';
+import { planSweep, prepareRunAttempt } from './engine/sweep';
+import { WORKER_ENV } from './protocol/workerEnv';
+import { registerSweepCommands } from './engine/sweep/cli';
+import { registerGpuCommand } from './engine/backend/gpuCli';
+import { registerAnalysisCommands } from './engine/analyses/cli';
+import { summaryLines } from './engine/analyses/summaryLines';
+import { readAnalyses } from './engine/runStore';
+import { runTitle } from './protocol/runName';
 
-const BACKENDS: BackendName[] = ['auto', 'tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'];
 const FORMATS: DatasetFormat[] = ['mnist-embedded', 'idx', 'cifar10', 'cifar100', 'tiny-imagenet', 'image-folder'];
 
 class CliExit extends Error {
@@ -24,13 +33,14 @@ class CliExit extends Error {
 
 function fail(e: unknown): never {
   const err = toEngineError(e);
-  process.stderr.write(`selectivity-lens: ${err.message}\n`);
+  // A bad config lists every problem, one line each, like the editor's diagnostics.
+  for (const line of errorLines(err)) process.stderr.write(`selectivity-lens: ${line}\n`);
   if (!isEngineError(e) && process.env.SELECTIVITY_LENS_DEBUG) process.stderr.write(`${(e as Error)?.stack}\n`);
   throw new CliExit(isEngineError(e) && e.code !== 'INTERNAL' ? 2 : 1);
 }
 
 function jsonLine(event: unknown): string {
-  return JSON.stringify(event, (_k, v) => (ArrayBuffer.isView(v) ? Array.from(v as unknown as ArrayLike<number>) : typeof v === 'number' && !Number.isFinite(v) ? null : v));
+  return toWireJson(event);
 }
 
 const pct = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(2)}%` : '-');
@@ -40,19 +50,29 @@ const num = (x: number, d = 3) => (Number.isFinite(x) ? x.toFixed(d) : '-');
 class HumanPrinter {
   private bar: cliProgress.SingleBar | undefined;
   private barEpoch = 0;
+  private downloadBar: cliProgress.SingleBar | undefined;
+  /** Tenths of a download already printed as a line (no terminal). */
+  private downloadTenths = -1;
+  /** The run as it started (undefined while it has not: then a failure changed nothing and its error says it all). */
+  private meta: RunMeta | undefined;
 
   handle(e: EngineEvent): void {
     switch (e.type) {
       case 'runStarted': {
         const m = e.meta;
+        this.meta = m;
         const resumed = m.resumedFromEpoch !== undefined ? `, resumed after epoch ${m.resumedFromEpoch}` : '';
         this.line(`run ${m.name}: ${m.model} on ${m.dataset} (${m.trainSize} train / ${m.testSize} held-out), ${m.params} params, ` +
-          `${m.layers.length} unit layers, backend ${m.backend}${resumed}`);
+          `${m.layers.length} unit layers, backend ${m.backend}${m.backendDevice ? ` on ${m.backendDevice}` : ''}${resumed}`);
+        if (m.backendSkipped?.length) this.line(`  backends passed over: ${m.backendSkipped.join('; ')}`);
         this.line(`  folder ${m.runDir}`);
         break;
       }
       case 'progress':
         this.progress(e);
+        break;
+      case 'dataDownload':
+        this.download(e);
         break;
       case 'epoch': {
         const m = e.metrics;
@@ -67,12 +87,15 @@ class HumanPrinter {
         this.summary(e.summary);
         break;
       case 'log':
-        if (e.level === 'warn' || e.level === 'error' || (e.level === 'info' && !this.bar)) this.err(e.message);
+        if (e.level === 'warn' || e.level === 'error' || (e.level === 'info' && !this.bar && !this.downloadBar)) this.err(e.message);
         break;
       case 'error':
         this.stopBar();
         break;
-      default:
+      case 'hello':
+      case 'selectivity':
+      case 'classResponses':
+      case 'checkpoint':
         break;
     }
   }
@@ -98,15 +121,55 @@ class HumanPrinter {
     }
   }
 
+  /** A progress bar on a terminal; else a line at each tenth, so logs of batch jobs show it moving. */
+  private download(e: Extract<EngineEvent, { type: 'dataDownload' }>): void {
+    const payload = { dataset: e.dataset, mb: (e.bytes / 1e6).toFixed(1), totalMb: (e.total / 1e6).toFixed(1) };
+    const done = e.total > 0 && e.bytes >= e.total;
+    if (process.stderr.isTTY) {
+      if (!this.downloadBar) {
+        this.downloadBar = new cliProgress.SingleBar(
+          { format: 'downloading {dataset} [{bar}] {percentage}% | {mb} / {totalMb} MB | ETA {eta_formatted}', hideCursor: true, clearOnComplete: true, stream: process.stderr },
+          cliProgress.Presets.shades_classic,
+        );
+        this.downloadBar.start(e.total, e.bytes, payload);
+      } else {
+        this.downloadBar.setTotal(e.total);
+        this.downloadBar.update(e.bytes, payload);
+      }
+      if (done) this.stopDownloadBar();
+      return;
+    }
+    const tenths = e.total > 0 ? Math.floor((10 * e.bytes) / e.total) : 0;
+    if (tenths === this.downloadTenths) return;
+    this.downloadTenths = tenths;
+    this.err(`downloading ${e.dataset}: ${payload.mb} / ${payload.totalMb} MB (${tenths * 10}%)`);
+    if (done) this.downloadTenths = -1;
+  }
+
+  private stopDownloadBar(): void {
+    this.downloadBar?.stop();
+    this.downloadBar = undefined;
+  }
+
   private summary(s: RunSummary): void {
-    this.line(`${s.state}: ${s.epochsDone} epoch${s.epochsDone === 1 ? '' : 's'} in ${formatSeconds(s.seconds)}; ` +
-      `test acc ${pct(s.finalTestAcc)} (best ${pct(s.bestTestAcc)}), network SI ${num(s.finalNetworkSI)}`);
+    // A run that never started (refused, or its set-up failed): nothing happened beyond the error line.
+    if (!this.meta && s.state === 'failed') return;
+    const epochs = `${s.epochsDone} epoch${s.epochsDone === 1 ? '' : 's'}`;
+    const results = `test acc ${pct(s.finalTestAcc)} (best ${pct(s.bestTestAcc)}), network SI ${num(s.finalNetworkSI)}`;
+    if (s.state === 'failed') {
+      const of = this.meta ? ` of ${this.meta.epochs}` : '';
+      this.line(`failed: ${epochs}${of} done and checkpointed in ${formatSeconds(s.seconds)}; ${results}`);
+    } else this.line(`${s.state}: ${epochs} in ${formatSeconds(s.seconds)}; ${results}`);
     for (const l of s.layers) this.line(`  ${l.layer.padEnd(24)} ${String(l.units).padStart(5)} units  mean SI ${num(l.meanSI)}`);
+    if ((s.state === 'stopped' || s.state === 'failed') && this.meta && s.epochsDone < this.meta.epochs) {
+      this.line(`  to continue${s.state === 'failed' ? ' once the cause is fixed' : ''}: selectivity-lens train --resume ${this.meta.runDir}`);
+    }
   }
 
   stopBar(): void {
     this.bar?.stop();
     this.bar = undefined;
+    this.stopDownloadBar();
   }
 
   private line(s: string): void {
@@ -138,7 +201,7 @@ async function runEngine(build: (engine: Engine) => Parameters<Engine['handle']>
   const printer = opts.json ? undefined : new HumanPrinter();
   let summary: RunSummary | undefined;
   let error: Extract<EngineEvent, { type: 'error' }> | undefined;
-  let interrupted = false;
+  let interrupted: 'SIGINT' | 'SIGTERM' | undefined;
   const engine = new Engine(
     (e) => {
       if (opts.json) process.stdout.write(jsonLine(e) + '\n');
@@ -148,31 +211,41 @@ async function runEngine(build: (engine: Engine) => Parameters<Engine['handle']>
     },
     { backend: opts.backend, threads: opts.threads ?? os.cpus().length },
   );
-  const onSigint = () => {
-    if (interrupted) process.exit(130);
-    interrupted = true;
+  // Ctrl-C and SIGTERM (a scheduler's time limit, `kill`): checkpoint at the next batch boundary, release the
+  // run folder, exit 130 / 143. A second signal leaves at once (the run then resumes from its last checkpoint).
+  const onSignal = (signal: 'SIGINT' | 'SIGTERM') => {
+    if (interrupted) process.exit(signal === 'SIGTERM' ? 143 : 130);
+    interrupted = signal;
     printer?.stopBar();
-    process.stderr.write('Stopping after the current batch and saving a checkpoint (Ctrl-C again to quit at once)...\n');
+    const again = signal === 'SIGINT' ? 'Ctrl-C again' : 'SIGTERM again';
+    process.stderr.write(`${signal === 'SIGTERM' ? 'SIGTERM: s' : 'S'}topping after the current batch and saving a checkpoint (${again} to quit at once)...\n`);
     engine.stopAll();
   };
+  const onSigint = () => onSignal('SIGINT');
+  const onSigterm = () => onSignal('SIGTERM');
   process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigterm);
   try {
     await engine.start();
-    await engine.handle(build(engine));
+    const job = engine.handle(build(engine));
+    // A signal while the backend started: the run ends before it begins (stopped, nothing written).
+    if (interrupted) engine.stopAll();
+    await job;
   } finally {
     process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigterm);
     printer?.stopBar();
   }
   if (error) {
     process.stderr.write(`selectivity-lens: ${error.message}\n`);
     return error.code === 'INTERNAL' ? 1 : 2;
   }
-  if (summary?.state === 'stopped') return interrupted ? 130 : 0;
+  if (summary?.state === 'stopped') return interrupted === 'SIGTERM' ? 143 : interrupted ? 130 : 0;
   return summary?.state === 'completed' ? 0 : 1;
 }
 
 function parseBackend(value: string): BackendName {
-  if (!(BACKENDS as string[]).includes(value)) {
+  if (!(BACKENDS as readonly string[]).includes(value)) {
     throw new EngineError('CONFIG_INVALID', `--backend must be one of ${BACKENDS.join(', ')} (got "${value}").`, { field: 'backend' });
   }
   return value as BackendName;
@@ -215,6 +288,28 @@ async function trainCommand(configFile: string | undefined, opts: { runsDir?: st
   const runId = path.basename(runDir);
   const configPath = path.resolve(configFile);
   return runEngine(() => ({ v: 1, type: 'startRun', runId, runDir, config, configPath }), { ...opts, backend: opts.backend ?? config.backend });
+}
+
+/**
+ * One run of a sweep, by its index in sweep.json: what each task of a Slurm job array runs on its node. The run is
+ * started fresh or resumed from its checkpoint, like a local sweep does it; a SIGTERM (the job's time limit,
+ * scancel) checkpoints and exits 143. Threads: the job's cores (SELECTIVITY_LENS_THREADS), else --threads.
+ */
+async function sweepTaskCommand(sweepDir: string, indexArg: string, opts: { backend?: BackendName; json?: boolean; threads?: number }): Promise<number> {
+  const position = Number(indexArg);
+  const index = readSweepIndex(path.resolve(sweepDir));
+  if (!index) throw new EngineError('CONFIG_UNREADABLE', `${sweepDir} is not a sweep folder (no sweep.json).`, { file: sweepDir });
+  const entry = Number.isInteger(position) ? index.runs[position] : undefined;
+  if (!entry) throw new EngineError('CONFIG_INVALID', `The sweep ${index.name} has no run ${indexArg} (it has runs 0-${index.runs.length - 1}).`, { file: sweepDir });
+  const run = planSweep(sweepDir).runs.find((r) => r.name === entry.name);
+  if (!run) throw new EngineError('CONFIG_INVALID', `The sweep config in ${sweepDir} no longer makes run ${entry.name}; submit the sweep again.`, { file: sweepDir });
+  const attempt = await prepareRunAttempt(run.runDir);
+  if (attempt.kind === 'busy') throw new EngineError('RUN_DIR_UNWRITABLE', `Run ${entry.name}: ${attempt.error}.`, { file: run.runDir });
+  const envThreads = Number(process.env[WORKER_ENV.threads]);
+  const threads = opts.threads ?? (Number.isInteger(envThreads) && envThreads > 0 ? envThreads : undefined);
+  const backend = opts.backend ?? run.config.backend;
+  if (attempt.kind === 'resume') return runEngine(() => ({ v: 1, type: 'resumeRun', runId: run.runId, runDir: run.runDir }), { ...opts, threads, backend });
+  return runEngine(() => ({ v: 1, type: 'startRun', runId: run.runId, runDir: run.runDir, config: run.config, configPath: index.configPath }), { ...opts, threads, backend });
 }
 
 /** --data: a run config file (its data section is used) or FORMAT[:PATH], e.g. mnist-embedded, cifar10:data/cifar. */
@@ -263,8 +358,8 @@ async function analyzeCommand(opts: {
       histogramLayers: base?.selectivity.histogramLayers,
     },
   };
-  const { problems } = validateRunConfig(config, '--data');
-  if (problems.some((p) => p.severity === 'error')) throw new EngineError('CONFIG_INVALID', problemsToMessage('--data', problems));
+  const { problems, omitted } = validateRunConfig(config, '--data');
+  if (problems.some((p) => p.severity === 'error')) throw new ConfigProblemsError('--data', problems, omitted);
   const runDir = createRunDir(opts.runsDir ? path.resolve(opts.runsDir) : path.resolve('runs'), config.name!);
   const runId = path.basename(runDir);
   return runEngine(() => ({ v: 1, type: 'analyze', runId, runDir, modelPath: path.resolve(opts.model), config: configPath ? { ...config } : config }), opts);
@@ -272,13 +367,16 @@ async function analyzeCommand(opts: {
 
 function infoCommand(runDir: string, opts: { json?: boolean }): number {
   const r = readRun(runDir);
+  for (const w of r.warnings) process.stderr.write(`warning: ${w}\n`);
+  const analyses = readAnalyses(r.dir);
   if (opts.json) {
-    process.stdout.write(jsonLine(r) + '\n');
+    process.stdout.write(jsonLine({ ...r, analyses: analyses.files }) + '\n');
     return 0;
   }
   const out = (s: string) => process.stdout.write(s + '\n');
   const m = r.meta;
-  out(`run ${m?.name ?? r.runId}  [${r.state}]  ${r.dir}`);
+  out(`run ${runTitle({ runId: r.runId, meta: m, label: r.label })}  [${r.state}]  ${r.dir}`);
+  if (r.label?.label && m?.name) out(`  config ${m.name}`);
   if (m) {
     out(`  model ${m.model} (${m.params} params) on ${m.dataset}; backend ${m.backend}; started ${m.startedAt}`);
     out(`  unit layers: ${m.layers.map((l) => `${l.name}(${l.units})`).join(', ')}`);
@@ -296,16 +394,10 @@ function infoCommand(runDir: string, opts: { json?: boolean }): number {
     for (const l of s.layers) out(`    ${l.layer.padEnd(24)} ${String(l.units).padStart(5)} units  mean SI ${num(l.meanSI)}`);
   }
   if (r.latestCheckpoint) out(`  latest checkpoint: checkpoints/${r.latestCheckpoint}`);
+  const results = [analyses.ablation, analyses.dimensionality, analyses.robustness, analyses.topInputs, ...analyses.similarity];
+  if (analyses.files.length) out(`  analyses: ${analyses.files.join(', ')}`);
+  for (const a of results) if (a) for (const line of summaryLines(a)) out(`    ${line}`);
   return 0;
-}
-
-function registerOptionalSweepCommands(program: Command): void {
-  // Engineer 8's sweep/report commands, when that part is built.
-  const file = path.join(__dirname, 'engine', 'sweep', 'cli.js');
-  if (!fs.existsSync(file)) return;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const mod = require(file) as { registerSweepCommands?: (p: Command) => void };
-  mod.registerSweepCommands?.(program);
 }
 
 export function buildProgram(setExit: (code: number) => void): Command {
@@ -346,13 +438,25 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .action(async (opts) => setExit(await analyzeCommand(opts)));
 
   program
+    .command('sweep-task')
+    .description('train one run of a sweep folder by its index in sweep.json (what each task of a Slurm job array runs)')
+    .argument('<sweepDir>', 'sweep folder (contains sweep.json)')
+    .argument('<index>', 'the run\'s index in sweep.json (SLURM_ARRAY_TASK_ID)')
+    .addOption(backendOption())
+    .addOption(threadsOption())
+    .option('--json', 'print engine events as JSON lines on stdout')
+    .action(async (sweepDir: string, index: string, opts) => setExit(await sweepTaskCommand(sweepDir, index, opts)));
+
+  program
     .command('info')
     .description('show a run folder: state, metrics per epoch, final selectivity')
     .argument('<runDir>', 'run folder')
     .option('--json', 'print as JSON')
     .action((runDir: string, opts) => setExit(infoCommand(runDir, opts)));
 
-  registerOptionalSweepCommands(program);
+  registerSweepCommands(program, setExit);
+  registerGpuCommand(program, setExit);
+  registerAnalysisCommands(program, setExit);
   return program;
 }
 
@@ -379,6 +483,12 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 if (require.main === module || process.argv[1]?.endsWith('selectivity-lens')) {
+  // A reader that went away (`... | head`) must not take a training run down with it: the output is dropped.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EPIPE') throw e;
+    });
+  }
   main(process.argv).then(
     (code) => {
       process.exitCode = code;

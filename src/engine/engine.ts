@@ -49,6 +49,7 @@ export class Engine {
       type: 'hello',
       backend: info?.name ?? 'unknown',
       threads: info?.threads ?? 1,
+      ...(info?.device ? { device: info.device } : {}),
       engineVersion: engineVersion(),
       pid: process.pid,
     });
@@ -112,15 +113,18 @@ export class Engine {
       return;
     }
     this.activeRun = runId;
+    // The session's own account of a failed run (what it had done), when it got that far.
+    let failedRun: RunSummary | undefined;
     try {
       if (cmd.type !== 'resumeRun') await this.ensureBackend(cmd.config.backend ?? 'auto');
       const info = backendInfo();
       const env: SessionEnv = {
         emit: this.emit,
         shouldStop: () => this.stopRequested.has(runId),
-        backend: { name: info?.name ?? 'unknown', threads: info?.threads ?? 1 },
+        backend: { name: info?.name ?? 'unknown', threads: info?.threads ?? 1, device: info?.device, skipped: info?.tried },
         progressEveryMs: this.options.progressEveryMs,
         log: (m) => this.emit({ v: 1, type: 'log', runId, level: 'debug', message: m }),
+        failed: (summary) => (failedRun = summary),
       };
       switch (cmd.type) {
         case 'startRun':
@@ -137,7 +141,7 @@ export class Engine {
       const err = toEngineError(e);
       this.emit({ v: 1, type: 'error', runId, message: err.message, code: err.code, file: err.details.file, field: err.details.field });
       if (err.code === 'INTERNAL' && e instanceof Error && e.stack) this.emit({ v: 1, type: 'log', runId, level: 'debug', message: e.stack });
-      const summary = failedSummary(runId, cmd.runDir, err.message);
+      const summary = failedRun ? { ...failedRun, error: err.message } : failedSummary(runId, cmd.runDir, err.message);
       this.emit({ v: 1, type: 'runFinished', runId, summary });
     } finally {
       this.stopRequested.delete(runId);
@@ -146,6 +150,7 @@ export class Engine {
   }
 }
 
+/** A run that failed before its session could say what it had done: what its folder says (unchanged by this attempt). */
 function failedSummary(runId: string, runDir: string, message: string): RunSummary {
   let written: RunSummary | undefined;
   try {

@@ -1,13 +1,13 @@
 // Child-process entry of the engine. The parent forks it with `serialization: 'advanced'` (typed arrays travel
 // as binary), waits for 'hello', then sends EngineCommands. Never dies silently: anything uncaught becomes an
-// 'error' event and a non-zero exit. Backend: --backend=NAME or SELECTIVITY_LENS_BACKEND (else per config, else auto);
-// threads: SELECTIVITY_LENS_THREADS.
-import type { BackendName } from '../protocol/config';
+// 'error' event and a non-zero exit. SIGTERM (a scheduler's time limit, a plain `kill`) is a graceful stop of every
+// run (each checkpoints at its next batch boundary and reports 'stopped'), then a clean exit. Backend: --backend=NAME
+// or SELECTIVITY_LENS_BACKEND (else per config, else auto); threads: SELECTIVITY_LENS_THREADS.
+import { BACKENDS, type BackendName } from '../protocol/config';
 import type { EngineCommand, EngineEvent } from '../protocol/events';
+import { toWireJson } from '../protocol/wire';
 import { Engine } from './engine';
 import { toEngineError } from './errors';
-
-const BACKENDS: BackendName[] = ['auto', 'tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'];
 
 let pendingSends = 0;
 let exiting = false;
@@ -20,7 +20,7 @@ function send(event: EngineEvent): void {
     });
   } else if (!process.send) {
     // Started by hand: JSON lines on stdout.
-    process.stdout.write(JSON.stringify(event, (_k, v) => (ArrayBuffer.isView(v) ? Array.from(v as unknown as ArrayLike<number>) : v)) + '\n');
+    process.stdout.write(toWireJson(event) + '\n');
   }
 }
 
@@ -52,7 +52,7 @@ process.on('unhandledRejection', fatal);
 
 function backendFromArgs(): BackendName | undefined {
   const arg = process.argv.find((a) => a.startsWith('--backend='))?.slice('--backend='.length) ?? process.env.SELECTIVITY_LENS_BACKEND;
-  return arg && (BACKENDS as string[]).includes(arg) ? (arg as BackendName) : undefined;
+  return arg && (BACKENDS as readonly string[]).includes(arg) ? (arg as BackendName) : undefined;
 }
 
 async function main(): Promise<void> {
@@ -65,6 +65,12 @@ async function main(): Promise<void> {
   // Commands that arrive while the backend starts are queued behind it.
   const early: EngineCommand[] = [];
   let ready = false;
+  let terminating = false;
+  /** Once every run has stopped (checkpointed) and reported, leave. */
+  const exitWhenIdle = () => {
+    const check = () => (ready && !engine.busy ? exitAfterFlush(0) : setTimeout(check, 50));
+    check();
+  };
   const onCommand = (cmd: EngineCommand) => {
     if (!cmd || typeof cmd !== 'object' || typeof (cmd as { type?: unknown }).type !== 'string') {
       send({ v: 1, type: 'log', level: 'warn', message: `ignored a message that is not an engine command: ${JSON.stringify(cmd)}` });
@@ -79,6 +85,8 @@ async function main(): Promise<void> {
       return;
     }
     void engine.handle(cmd);
+    // A run asked for after SIGTERM ends at once as stopped.
+    if (terminating) engine.stopAll();
   };
   process.on('message', (m) => onCommand(m as EngineCommand));
   // The parent is gone: stop at the next batch boundary (checkpointing) and leave.
@@ -87,6 +95,13 @@ async function main(): Promise<void> {
     const waitForRun = () => (engine.busy ? setTimeout(waitForRun, 50) : process.exit(0));
     waitForRun();
     setTimeout(() => process.exit(0), 30000).unref();
+  });
+  process.on('SIGTERM', () => {
+    if (terminating) return;
+    terminating = true;
+    send({ v: 1, type: 'log', level: 'info', message: 'SIGTERM: stopping after the current batch and saving a checkpoint.' });
+    if (ready) engine.stopAll();
+    exitWhenIdle();
   });
   await engine.start();
   ready = true;

@@ -2,8 +2,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { BackendName } from '../protocol/config';
-
-const SECTION = 'selectivityLens';
+import { SETTING_KEYS, SETTINGS_SECTION } from './ids';
 
 export interface HostSettings {
   runsFolderSetting: string;
@@ -13,23 +12,23 @@ export interface HostSettings {
 }
 
 export function readSettings(): HostSettings {
-  const c = vscode.workspace.getConfiguration(SECTION);
+  const c = vscode.workspace.getConfiguration(SETTINGS_SECTION);
   return {
-    runsFolderSetting: c.get<string>('runsFolder', 'runs') || 'runs',
-    preferredBackend: c.get<BackendName>('preferredBackend', 'auto'),
-    maxConcurrentRuns: Math.max(1, Math.floor(c.get<number>('maxConcurrentRuns', 1))),
-    panelUpdateRate: Math.max(16, c.get<number>('panelUpdateRate', 250)),
+    runsFolderSetting: c.get<string>(SETTING_KEYS.runsFolder, 'runs') || 'runs',
+    preferredBackend: c.get<BackendName>(SETTING_KEYS.preferredBackend, 'auto'),
+    maxConcurrentRuns: Math.max(1, Math.floor(c.get<number>(SETTING_KEYS.maxConcurrentRuns, 1))),
+    panelUpdateRate: Math.max(16, c.get<number>(SETTING_KEYS.panelUpdateRate, 250)),
   };
 }
 
 export function affectsSettings(e: vscode.ConfigurationChangeEvent, key?: keyof HostSettings): boolean {
-  const names: Record<keyof HostSettings, string> = {
+  const names: Record<keyof HostSettings, keyof typeof SETTING_KEYS> = {
     runsFolderSetting: 'runsFolder',
     preferredBackend: 'preferredBackend',
     maxConcurrentRuns: 'maxConcurrentRuns',
     panelUpdateRate: 'panelUpdateRate',
   };
-  return e.affectsConfiguration(key ? `${SECTION}.${names[key]}` : SECTION);
+  return e.affectsConfiguration(key ? `${SETTINGS_SECTION}.${SETTING_KEYS[names[key]]}` : SETTINGS_SECTION);
 }
 
 /** The runs folder: the setting, relative to the first workspace folder; global storage with no workspace. */

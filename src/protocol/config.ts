@@ -1,9 +1,18 @@
 // Run and sweep configuration as written in `*.selectivity.json` files.
 // schemas/run.schema.json is the single source of truth for validation; these types mirror it.
+import type { ExecutorConfig } from './executor';
 
 export type ModelName = 'small-cnn' | 'resnet20' | 'resnet18' | 'resnet50' | 'user';
-export type BackendName = 'auto' | 'tfjs-node-gpu' | 'tfjs-node' | 'wasm' | 'cpu';
+/** Backends a config, the CLI (--backend) or the worker's environment may name; 'auto' picks the fastest that works. */
+export const BACKENDS = ['auto', 'tfjs-node-gpu', 'webgpu', 'tfjs-node', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof BACKENDS)[number];
 export type DatasetFormat = 'mnist-embedded' | 'idx' | 'cifar10' | 'cifar100' | 'tiny-imagenet' | 'image-folder';
+/** Formats whose official archive `data.download` can fetch. */
+export const DOWNLOADABLE_FORMATS = ['cifar10', 'cifar100', 'tiny-imagenet'] as const satisfies readonly DatasetFormat[];
+export type DownloadableFormat = (typeof DOWNLOADABLE_FORMATS)[number];
+export function isDownloadable(format: unknown): format is DownloadableFormat {
+  return (DOWNLOADABLE_FORMATS as readonly unknown[]).includes(format);
+}
 
 export interface ModelConfig {
   /** Architecture; 'user' loads a tfjs LayersModel from `path` (a model.json). */
@@ -27,8 +36,16 @@ export interface DataConfig {
   augment?: { crop?: number; flip?: boolean };
   /** Per-channel normalisation; 'auto' computes mean/std from the training set. */
   normalize?: 'auto' | 'none' | { mean: number[]; std: number[] };
+  /**
+   * cifar10, cifar100, tiny-imagenet: fetch the official archive into the datasets folder when `path` does not
+   * hold the data (SELECTIVITY_LENS_DATASETS, default the user's cache folder; SELECTIVITY_LENS_DATA_MIRROR
+   * replaces the official host).
+   */
+  download?: boolean;
   /** Cache decoded data here (default: <runsFolder>/.cache). */
   cacheDir?: string;
+  /** Class names in label order: a list, or a text file (one name a line, relative to the config). */
+  classNames?: string[] | string;
 }
 
 export interface LrScheduleConfig {
@@ -50,7 +67,7 @@ export interface TrainConfig {
   seed?: number;
   /** Batches per epoch cap (quick runs, tests). */
   maxBatchesPerEpoch?: number;
-  /** Engineer 4 (additive): rescale each step's gradient to at most this global L2 norm; off when absent. */
+  /** Rescale each step's gradient to at most this global L2 norm; off when absent. */
   gradClipNorm?: number;
 }
 
@@ -95,9 +112,13 @@ export interface SweepConfig {
   seeds?: number[];
   /** Other axes: dotted field path -> values, e.g. {"train.lr": [0.1, 0.05]}. */
   axes?: Record<string, unknown[]>;
-  /** Engine processes at once (default: number of cores). */
+  /** Engine processes at once on this machine (default: number of cores). */
   parallel?: number;
+  /** Where the runs train (default: this machine, { "kind": "local" }). */
+  executor?: ExecutorConfig;
   outDir?: string;
+  /** Analyses run over every completed run once the sweep's runs are done, before its report (selectivity-lens sweep-analyze). */
+  analyses?: { run: Array<'ablation' | 'similarity' | 'dimensionality' | 'robustness'>; samples?: number };
 }
 
 /** The paper's alpha grid (Leavitt & Morcos 2021). */

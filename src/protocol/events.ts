@@ -22,6 +22,10 @@ export interface RunMeta {
   dataset: string;
   backend: string;
   threads: number;
+  /** The GPU the backend computes on (WebGPU: the adapter's name and vendor); absent on the CPU. */
+  backendDevice?: string;
+  /** Why each backend above the one used was passed over ('auto' only), e.g. "webgpu: only a software adapter". */
+  backendSkipped?: string[];
   params: number;
   inputShape: number[];
   classNames: string[];
@@ -69,7 +73,7 @@ export interface RunSummary {
 
 /** Events the engine emits. Every event carries `v` (protocol version) and `runId` when it belongs to a run. */
 export type EngineEvent =
-  | { v: 1; type: 'hello'; backend: string; threads: number; engineVersion: string; pid: number }
+  | { v: 1; type: 'hello'; backend: string; threads: number; device?: string; engineVersion: string; pid: number }
   | { v: 1; type: 'runStarted'; runId: string; meta: RunMeta; config: RunConfig }
   | {
       v: 1;
@@ -83,6 +87,8 @@ export type EngineEvent =
       etaSec: number;
       loss: number;
     }
+  /** Bytes of a data.download arriving, before the run starts (at most a few a second, and one when done). */
+  | { v: 1; type: 'dataDownload'; runId?: string; dataset: string; url: string; bytes: number; total: number }
   | { v: 1; type: 'epoch'; runId: string; metrics: EpochMetrics }
   | { v: 1; type: 'selectivity'; runId: string; epoch: number; networkSI: number; layers: LayerSelectivity[] }
   | { v: 1; type: 'classResponses'; runId: string; epoch: number; layers: LayerClassHistograms[] }

@@ -9,7 +9,15 @@ export const RUN_FILES = {
   selectivityIndex: 'selectivity/index.json',
   checkpointsDir: 'checkpoints',
   lock: 'run.lock',
+  /** The user's name and tags for the run (Rename Run..., Tag Run...); the engine never writes it. */
+  label: 'label.json',
 } as const;
+
+/** label.json: a name that replaces the config's in every view (absent: the config's name), and tags. */
+export interface RunLabel {
+  label?: string;
+  tags: string[];
+}
 
 /** selectivity/index.json: one entry per analysed epoch; arrays live in epoch-NNNN.bin as float32/int32/uint32. */
 export interface SelectivityIndexEntry {

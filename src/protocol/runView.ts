@@ -1,8 +1,32 @@
 // The one reducer that turns engine events into what a run looks like on screen. The host keeps its
 // snapshots with it and the webview applies live events with it, so both always agree.
-import type { EngineEvent, EpochMetrics } from './events';
-import type { LayerSelectivity } from './selectivity';
-import type { RunViewState } from './webview';
+import type { EngineEvent, EpochMetrics, RunMeta, RunState, RunSummary } from './events';
+import type { RunLabel } from './runStore';
+import type { LayerClassHistograms, LayerSelectivity } from './selectivity';
+
+/** Everything a view needs to draw one run from scratch. */
+export interface RunViewState {
+  runId: string;
+  state: RunState;
+  meta?: RunMeta;
+  metrics: EpochMetrics[];
+  progress?: { epoch: number; epochs: number; batch: number; batches: number; imgPerSec: number; etaSec: number };
+  /** A data.download under way before the run starts (cleared when it starts). */
+  download?: { dataset: string; bytes: number; total: number };
+  /** Selectivity per analysed epoch (the scrubber moves across these). */
+  selectivity: Array<{ epoch: number; networkSI: number; layers: LayerSelectivity[] }>;
+  /** Latest class-response histograms. */
+  classResponses?: { epoch: number; layers: LayerClassHistograms[] };
+  summary?: RunSummary;
+  /** The last error message the engine reported for this run. */
+  error?: string;
+  /** Damaged run files that were read for what they still hold (one sentence each, naming the file). */
+  warnings?: string[];
+  /** Alpha of the first epoch as the run's config plans it (shown until an epoch reports its own). */
+  plannedAlpha?: number;
+  /** The user's name and tags from the run folder's label.json (runName.ts makes the display name). */
+  label?: RunLabel;
+}
 
 export interface ApplyEventOptions {
   /**
@@ -11,6 +35,12 @@ export interface ApplyEventOptions {
    * trimmed. Default 64 MiB (ResNet50 at 200 classes is ~20 MB per epoch).
    */
   maxClassMeansBytes?: number;
+  /**
+   * SI and preferred classes of older analysed epochs are emptied too once all of them together exceed this many
+   * bytes (a view asks for them again when it shows such an epoch), so 1,000 epochs of a ResNet-50 stay bounded.
+   * Default: never (the host keeps them).
+   */
+  maxSIBytes?: number;
 }
 
 export const DEFAULT_MAX_CLASS_MEANS_BYTES = 64 * 1024 * 1024;
@@ -39,8 +69,10 @@ export function applyEvent(state: RunViewState, event: EngineEvent, options: App
         ...state,
         state: 'running',
         meta: event.meta,
+        plannedAlpha: firstAlpha(event.config?.selectivity?.alpha),
         summary: undefined,
         error: undefined,
+        download: undefined,
         // A resumed run keeps its history up to the resume epoch; a fresh start clears it.
         metrics: event.meta.resumedFromEpoch ? state.metrics.filter((m) => m.epoch <= event.meta.resumedFromEpoch!) : [],
         selectivity: event.meta.resumedFromEpoch
@@ -61,13 +93,16 @@ export function applyEvent(state: RunViewState, event: EngineEvent, options: App
           etaSec: event.etaSec,
         },
       };
+    case 'dataDownload':
+      if (isTerminal(state.state)) return state;
+      return { ...state, download: { dataset: event.dataset, bytes: event.bytes, total: event.total } };
     case 'epoch':
       return { ...state, metrics: upsertByEpoch(state.metrics, event.metrics) };
     case 'selectivity': {
       const entry: SelectivityEntry = { epoch: event.epoch, networkSI: event.networkSI, layers: event.layers };
-      const selectivity = trimClassMeans(
-        upsertByEpoch(state.selectivity, entry),
-        options.maxClassMeansBytes ?? DEFAULT_MAX_CLASS_MEANS_BYTES,
+      const selectivity = trimSI(
+        trimClassMeans(upsertByEpoch(state.selectivity, entry), options.maxClassMeansBytes ?? DEFAULT_MAX_CLASS_MEANS_BYTES),
+        options.maxSIBytes ?? Infinity,
       );
       return { ...state, selectivity };
     }
@@ -162,9 +197,23 @@ export function classMeansTrimmed(layer: LayerSelectivity): boolean {
   return layer.classMeans.length !== layer.units * layer.classes;
 }
 
-/** The regularization strength of the latest finished epoch (undefined before the first one). */
+/** True when this layer's SI and preferred classes were dropped to save memory. */
+export function siTrimmed(layer: LayerSelectivity): boolean {
+  return layer.si.length !== layer.units;
+}
+
+/** The regularization strength of the latest finished epoch, before the first one the config's first alpha. */
 export function currentAlpha(state: RunViewState): number | undefined {
-  return latestMetrics(state)?.alpha;
+  return latestMetrics(state)?.alpha ?? state.plannedAlpha;
+}
+
+/** The first epoch's alpha of a config's alpha: a number, a per-epoch list, or a schedule like "0*5 -1*15". */
+export function firstAlpha(alpha: number | number[] | string | undefined): number | undefined {
+  if (typeof alpha === 'number') return Number.isFinite(alpha) ? alpha : undefined;
+  if (Array.isArray(alpha)) return typeof alpha[0] === 'number' ? alpha[0] : undefined;
+  if (typeof alpha !== 'string') return undefined;
+  const first = Number.parseFloat(alpha.trim().split(/[\s*,]+/)[0] ?? '');
+  return Number.isFinite(first) ? first : undefined;
 }
 
 function upsertByEpoch<T extends { epoch: number }>(list: T[], item: T): T[] {
@@ -185,6 +234,25 @@ function trimClassMeans(list: SelectivityEntry[], maxBytes: number): Selectivity
     const freed = entry.layers.reduce((sum, l) => sum + l.classMeans.byteLength, 0);
     if (freed === 0) continue;
     out[i] = { ...entry, layers: entry.layers.map((l) => ({ ...l, classMeans: new Float32Array(0) })) };
+    total -= freed;
+  }
+  return out;
+}
+
+function trimSI(list: SelectivityEntry[], maxBytes: number): SelectivityEntry[] {
+  if (maxBytes === Infinity) return list;
+  let total = 0;
+  for (const entry of list) for (const l of entry.layers) total += l.si.byteLength + l.preferred.byteLength;
+  if (total <= maxBytes) return list;
+  const out = list.slice();
+  for (let i = 0; i < out.length - 1 && total > maxBytes; i++) {
+    const entry = out[i];
+    const freed = entry.layers.reduce((sum, l) => sum + l.si.byteLength + l.preferred.byteLength, 0);
+    if (freed === 0) continue;
+    out[i] = {
+      ...entry,
+      layers: entry.layers.map((l) => ({ ...l, si: new Float32Array(0), preferred: new Int32Array(0), classMeans: new Float32Array(0) })),
+    };
     total -= freed;
   }
   return out;

@@ -23,6 +23,8 @@ export interface LayerClassHistograms {
   edges: Float32Array;
   /** Counts, row-major [unit][class][bin], length = units * classes * bins. */
   counts: Uint32Array;
+  /** Set when these are some units of the layer only (a view's one unit): the layer's index of row 0. */
+  firstUnit?: number;
 }
 
 export interface SelectivitySnapshot {

@@ -1,8 +1,9 @@
 // Sweeps: many runs (alpha x seed x other axes) of one base config, each a normal run folder inside the sweep
 // folder, indexed by sweep.json. Shared by the engine (writer), the host (Runs tree, commands) and the webview
-// (sweep figures).
+// (sweep figures). The Sweep tab's messages are in webviews/panel.ts.
 import type { RunConfig } from './config';
 import type { EngineEvent, RunSummary } from './events';
+import type { SchedulerJob } from './executor';
 
 /** Layout of a sweep folder: <outDir>/<sweep name>/{sweep.json, sweep.config.json, <run name>/..., report/}. */
 export const SWEEP_FILES = {
@@ -53,6 +54,8 @@ export interface SweepRunEntry {
   finalTestAcc?: number;
   finalNetworkSI?: number;
   error?: string;
+  /** What the cluster scheduler last said about this run's job (Slurm sweeps). */
+  scheduler?: SchedulerJob;
 }
 
 /** sweep.json */
@@ -67,6 +70,8 @@ export interface SweepIndex {
   updatedAt: string;
   state: SweepState;
   parallel: number;
+  /** Where the runs train (absent in sweeps from before: this machine). */
+  executor?: 'local' | 'slurm';
   axes: SweepAxis[];
   /** In execution order. */
   runs: SweepRunEntry[];
@@ -104,6 +109,8 @@ export type SweepEvent =
       /** Report folder when one was written. */
       reportDir?: string;
       error?: string;
+      /** The driver stopped following; the runs go on under their scheduler (a Slurm sweep). */
+      detached?: boolean;
     };
 
 /** What a sweep process sends its client: sweep events and the relayed events of its runs. */
@@ -120,6 +127,8 @@ export type SweepCommand =
       retryFailed?: boolean;
       /** Write the report folder when the sweep finishes (default true). */
       report?: boolean;
+      /** Only follow runs already submitted to a cluster scheduler; submit nothing (a Slurm sweep left by a terminal). */
+      attachOnly?: boolean;
     }
   /** Graceful: every running run checkpoints and stops; the sweep can be resumed later. */
   | { v: 1; type: 'stopSweep' }
@@ -134,6 +143,8 @@ export interface MeanCI {
   /** 95% confidence interval of the mean (Student t, n - 1 degrees of freedom); = mean when n < 2. */
   lo: number;
   hi: number;
+  /** The t interval left the quantity's range ([0, 1] for accuracy and SI) and lo/hi were clipped to it. */
+  clipped?: boolean;
 }
 
 export interface ReportRun {
@@ -148,6 +159,29 @@ export interface ReportRun {
   /** Final mean SI per layer. */
   layerSI: Record<string, number>;
   overrides: Record<string, SweepAxisValue>;
+  /** Headline numbers of the run's analyses/ (selectivity-lens sweep-analyze), when it has them. */
+  analyses?: ReportRunAnalyses;
+}
+
+/** What the sweep figures vs alpha take from each run's analyses (see protocol/analyses.ts). */
+export interface ReportRunAnalyses {
+  /**
+   * Accuracy lost (baseline minus ablated, zero mode) with half of a layer's units silenced (the fraction nearest
+   * 0.5), mean over the ablated layers: most selective first, least selective first, random orders.
+   */
+  ablationDrop50?: { selective: number; leastSelective: number; random: number };
+  /** Linear CKA and PWCCA of each layer to the same layer of the alpha = 0 run (for alpha = 0: of another seed). */
+  ckaToBaseline?: Record<string, number>;
+  pwccaToBaseline?: Record<string, number>;
+  /** PCA participation ratio per layer. */
+  participationRatio?: Record<string, number>;
+  /** Mean accuracy over every corruption and severity; accuracy at the largest FGSM / PGD epsilon. */
+  corruptionAcc?: number;
+  cleanAcc?: number;
+  fgsmAcc?: number;
+  pgdAcc?: number;
+  /** The epsilon of fgsmAcc and pgdAcc. */
+  attackEps?: number;
 }
 
 export interface ReportAlphaStats {
@@ -189,23 +223,3 @@ export interface SweepReportData {
   /** Base run config (first run's config with its overrides removed) for display. */
   baseConfig?: RunConfig;
 }
-
-// ---- Sweep tab of the webview (webview/sweep), fed by the host. ----
-
-export interface SweepViewState {
-  sweepDir: string;
-  index: SweepIndex;
-  /** Full report data when the host has read the sweep folder (collectSweepReport); else built from the index. */
-  report?: SweepReportData;
-}
-
-export type HostToSweepView =
-  | { type: 'sweepSnapshot'; sweeps: SweepViewState[]; activeSweepDir?: string }
-  | { type: 'sweepEvent'; event: SweepEvent }
-  | { type: 'sweepReport'; data: SweepReportData };
-
-export type SweepViewToHost =
-  | { type: 'stopSweep'; sweepDir: string }
-  | { type: 'resumeSweep'; sweepDir: string; retryFailed: boolean }
-  | { type: 'openSweepReport'; sweepDir: string }
-  | { type: 'selectRun'; runId: string };

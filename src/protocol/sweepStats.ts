@@ -1,5 +1,5 @@
 // Statistics of a sweep over seeds, pure functions shared by the engine's report and the webview's live sweep
-// view: mean and 95% CI (Student t), and the paper's headline numbers (how far class selectivity can be reduced
+// view: mean and 95% CI (Student t, clipped to [0, 1] for accuracy and SI), and the paper's headline numbers (how far class selectivity can be reduced
 // without hurting accuracy, and what strong regularization costs).
 import type {
   MeanCI,
@@ -85,8 +85,15 @@ export function studentTQuantile(p: number, df: number): number {
   return (lo + hi) / 2;
 }
 
-/** Mean, sample standard deviation and 95% CI of the mean; non-finite values are left out. */
-export function meanCI(values: number[], level = 0.95): MeanCI {
+/** Where accuracies and selectivity indices live: their intervals are clipped to it. */
+export const UNIT_RANGE: readonly [number, number] = [0, 1];
+
+/**
+ * Mean, sample standard deviation and 95% CI of the mean (Student t); non-finite values are left out. With a
+ * `range` the interval is clipped to it (a t interval over 2 or 3 seeds is wide enough to leave [0, 1]) and
+ * `clipped` says so; the mean itself always lies in the range of the values.
+ */
+export function meanCI(values: number[], level = 0.95, range?: readonly [number, number]): MeanCI {
   const v = values.filter((x) => Number.isFinite(x));
   const n = v.length;
   if (n === 0) return { n, mean: NaN, sd: NaN, lo: NaN, hi: NaN };
@@ -94,7 +101,10 @@ export function meanCI(values: number[], level = 0.95): MeanCI {
   if (n < 2) return { n, mean, sd: 0, lo: mean, hi: mean };
   const sd = Math.sqrt(v.reduce((s, x) => s + (x - mean) ** 2, 0) / (n - 1));
   const half = studentTQuantile(1 - (1 - level) / 2, n - 1) * (sd / Math.sqrt(n));
-  return { n, mean, sd, lo: mean - half, hi: mean + half };
+  const lo = mean - half;
+  const hi = mean + half;
+  if (!range || (lo >= range[0] && hi <= range[1])) return { n, mean, sd, lo, hi };
+  return { n, mean, sd, lo: Math.max(range[0], lo), hi: Math.min(range[1], hi), clipped: true };
 }
 
 /** Per-alpha statistics over the completed runs (seeds) of one group, alphas ascending. */
@@ -106,9 +116,14 @@ export function statsByAlpha(runs: ReportRun[], layers: string[]): ReportAlphaSt
     const layerSI: Record<string, MeanCI> = {};
     for (const l of layers) {
       const vals = at.map((r) => r.layerSI[l]).filter((x) => x !== undefined);
-      if (vals.length) layerSI[l] = meanCI(vals);
+      if (vals.length) layerSI[l] = meanCI(vals, 0.95, UNIT_RANGE);
     }
-    return { alpha, acc: meanCI(at.map((r) => r.testAcc)), si: meanCI(at.map((r) => r.networkSI)), layerSI };
+    return {
+      alpha,
+      acc: meanCI(at.map((r) => r.testAcc), 0.95, UNIT_RANGE),
+      si: meanCI(at.map((r) => r.networkSI), 0.95, UNIT_RANGE),
+      layerSI,
+    };
   });
 }
 

@@ -2,22 +2,19 @@
 // The compare panel in headless Chromium under the host's exact HTML shell and CSP, fed by the host's reader
 // (src/host/compareRuns.ts) from real run folders written by the engine's RunWriter.
 import assert from 'node:assert/strict';
-import type { Server } from 'node:http';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { readCompareRuns, stripCommonPrefix } from '../../src/host/compareRuns';
-import { compareArgs } from '../../src/host/compareSelection';
-import type { CompareRun, CompareToWebview } from '../../src/protocol/compare';
+import { before, describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import { readCompareRuns, stripCommonPrefix } from '../../src/host/compare/node/compareRuns';
+import { compareArgs } from '../../src/host/compare/node/compareSelection';
+import type { CompareRun, HostToCompare } from '../../src/protocol/webviews/compare';
 import { comparePage, encodeForPage, openCompare, recorded, VARIANTS, writeRunFolders } from './compareRunFolders';
-import { ensureBundle, frame, launchBrowser, screenshot, send, startServer } from './harness';
+import { frame, screenshot, send, useBrowser } from './harness';
 
 declare const document: any;
 declare function getComputedStyle(e: unknown): any;
 
-let browser: Browser;
-let server: Server;
-let url: string;
-let message: CompareToWebview;
+const web = useBrowser({ 'host/compare.html': comparePage });
+let message: HostToCompare;
 
 /** The recorded run: N epochs (the variants' third run stops after 2). */
 const rec = recorded();
@@ -36,19 +33,12 @@ async function assertClean(page: Page): Promise<void> {
 }
 
 before(async () => {
-  ensureBundle();
   const folders = await writeRunFolders();
   const data = readCompareRuns(folders);
   assert.deepEqual(data.problems, []);
   message = { type: 'compare', runs: data.runs };
-  ({ server, url } = await startServer({ 'host/compare.html': comparePage }));
-  browser = await launchBrowser();
 });
 
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
 
 describe('compare runs', () => {
   it('reads run folders into CompareRuns (alpha, seed, final metrics, per-unit SI)', () => {
@@ -121,7 +111,7 @@ describe('compare runs', () => {
 
   let page: Page;
   it('draws overlaid per-layer SI histograms: one bar group per run, counts per bin', async () => {
-    page = await openCompare(browser, url);
+    page = await openCompare(web.browser, web.url);
     assert.equal(await page.evaluate(() => document.body.dataset.surface), 'compare');
     assert.equal(await page.isVisible('text=Select two or more runs'), true);
     await send(page, encodeForPage(message));
@@ -139,7 +129,13 @@ describe('compare runs', () => {
     const strokes = await page.$$eval('.compare-curve-card path.series', (ps) => ps.map((p) => getComputedStyle(p).stroke));
     assert.deepEqual(strokes, fills);
     const legend = await page.$$eval('.compare-hist-card .legend .item', (items) => items.map((i) => i.textContent));
-    assert.deepEqual(legend, [`alpha+1 (epoch ${N})`, `alpha-1 (epoch ${N})`, 'alpha-sched (epoch 2)']);
+    // The dashed mean lines have their own key (issue 13, detail 6).
+    assert.deepEqual(legend, [`alpha+1 (epoch ${N})`, `alpha-1 (epoch ${N})`, 'alpha-sched (epoch 2)', "dashed line: each run's mean SI"]);
+    assert.equal(await page.$$eval('.compare-hist-card .legend .key-mean .swatch.dashed', (s) => s.length), 1);
+    // Test accuracy reads in percent on the axis, as in every other view (detail 5), over a titled epoch axis.
+    const ticks = await page.$$eval('.compare-curve-card .y-axis .tick text', (ts) => ts.map((t) => t.textContent ?? ''));
+    assert.ok(ticks.length >= 2 && ticks.every((t) => /^\d+(\.\d+)?%$/.test(t)), `percent ticks, got ${ticks.join(' ')}`);
+    assert.equal(await page.textContent('.compare-curve-card text.x-title'), 'epoch');
     await screenshot(page, 'compare-dark.png');
   });
 
@@ -219,7 +215,7 @@ describe('compare runs', () => {
   });
 
   it('a message that went through JSON (arrays as objects, NaN as null) draws the same', async () => {
-    const p = await openCompare(browser, url);
+    const p = await openCompare(web.browser, web.url);
     const json = JSON.parse(
       JSON.stringify(message, (_k, v) => (v instanceof Float32Array ? Object.fromEntries(Array.from(v, (x, i) => [i, x])) : v)),
     );
@@ -244,7 +240,7 @@ describe('compare runs', () => {
   });
 
   it('many runs (a sweep) draw as step outlines; light theme', async () => {
-    const many: CompareToWebview = {
+    const many: HostToCompare = {
       type: 'compare',
       runs: Array.from({ length: 8 }, (_, i) => ({
         ...message.runs[i % 3],
@@ -252,7 +248,7 @@ describe('compare runs', () => {
         name: `run ${i}`,
       })),
     };
-    const p = await openCompare(browser, url, 'vscode-light');
+    const p = await openCompare(web.browser, web.url, 'vscode-light');
     await send(p, encodeForPage(many));
     await frame(p);
     assert.equal(await p.$$eval('.compare-histogram path.cmp-step', (ps) => ps.length), 8);

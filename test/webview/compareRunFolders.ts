@@ -6,9 +6,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { RunWriter } from '../../src/engine/runStore';
-import type { CompareRun, CompareToWebview } from '../../src/protocol/compare';
+import type { CompareRun, HostToCompare } from '../../src/protocol/webviews/compare';
 import type { Browser, Page } from 'playwright-core';
-import { renderWebviewHtml, type Surface } from '../../src/host/webviewHtml';
+import { renderWebviewHtml, surfaceAssets } from '../../src/host/webviews/node/webviewHtml';
 import { loadFixture } from './harness';
 
 const NONCE = 'compareTestNonce';
@@ -113,7 +113,7 @@ export async function writeRunFolders(variants: Variant[] = VARIANTS): Promise<A
 }
 
 /** The compare message as the harness page takes it (typed arrays as {$typed, data}). */
-export function encodeForPage(message: CompareToWebview): unknown {
+export function encodeForPage(message: HostToCompare): unknown {
   return {
     ...message,
     runs: message.runs.map((r: CompareRun) => ({
@@ -128,11 +128,12 @@ export function encodeForPage(message: CompareToWebview): unknown {
 
 /** The page the host serves for the compare panel, with VS Code's theme variables and API stood in. */
 export function comparePage(base: string): string {
+  const assets = surfaceAssets('compare');
   const html = renderWebviewHtml({
     cspSource: base,
-    scriptUri: `${base}/dist/webview.js`,
-    styleUri: `${base}/dist/webview.css`,
-    surface: 'compare' as Surface,
+    scriptUri: `${base}/${assets.script}`,
+    styleUri: `${base}/${assets.style}`,
+    surface: 'compare',
     nonce: NONCE,
   });
   return html

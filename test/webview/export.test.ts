@@ -1,39 +1,29 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- page callbacks run in the browser and fixtures are untyped JSON */
 // Chart export in headless Chromium: every chart gets SVG/PNG buttons; the SVG is a standalone document (parses,
 // keeps the chart's elements, carries resolved colours instead of theme variables) and the PNG decodes to
-// twice the chart's size. Artifacts go to test-artifacts/webview/ (the SVGs are also rendered by ImageMagick,
-// i.e. outside any browser and outside VS Code).
+// twice the chart's size. Artifacts go to test-artifacts/webview/ (the SVGs are also rendered by resvg, an SVG
+// renderer installed from npm, i.e. outside any browser and outside VS Code).
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { before, describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import { Resvg } from '@resvg/resvg-js';
 import { PNG } from 'pngjs';
-import { readCompareRuns } from '../../src/host/compareRuns';
-import { exportFile, ExportRejected, safeExportName } from '../../src/host/exportFile';
-import type { SaveFileRequest } from '../../src/protocol/compare';
+import { readCompareRuns } from '../../src/host/compare/node/compareRuns';
+import { exportFile, ExportRejected, safeExportName } from '../../src/host/export/node/exportFile';
+import type { SaveFileRequest } from '../../src/protocol/webviews/core';
 import { comparePage, encodeForPage, openCompare, recorded, writeRunFolders } from './compareRunFolders';
-import { ARTIFACTS, ensureBundle, frame, launchBrowser, loadFixture, openApp, send, sendEvents, startServer } from './harness';
+import { ARTIFACTS, frame, loadFixture, openApp, send, sendEvents, useBrowser } from './harness';
 
 declare const DOMParser: any;
 
-let browser: Browser;
-let server: Server;
-let url: string;
+const web = useBrowser({ 'host/compare.html': comparePage });
 
 before(async () => {
-  ensureBundle();
-  ({ server, url } = await startServer({ 'host/compare.html': comparePage }));
-  browser = await launchBrowser();
   mkdirSync(ARTIFACTS, { recursive: true });
 });
 
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
 
 /** Clicks a chart's export button and returns the saveFile message the page posted. */
 async function exportVia(page: Page, card: string, kind: 'SVG' | 'PNG'): Promise<SaveFileRequest> {
@@ -87,11 +77,16 @@ function save(name: string, m: SaveFileRequest): string {
   return file;
 }
 
-/** Renders an exported SVG with ImageMagick: proof that it stands alone (no browser, no VS Code theme). */
-function renderOutside(svgFile: string): string {
-  const out = svgFile.replace(/\.svg$/, '.magick.png');
-  execFileSync('nice', ['convert', svgFile, out], { stdio: 'pipe' });
-  return out;
+/**
+ * Renders an exported SVG with resvg: proof that it stands alone (no web.browser, no VS Code theme). The picture has
+ * the SVG's width and more than a blank page's colours; it is written beside the SVG.
+ */
+function renderOutside(svgFile: string, width: number): void {
+  const bytes = new Resvg(readFileSync(svgFile), { font: { loadSystemFonts: true } }).render().asPng();
+  writeFileSync(svgFile.replace(/\.svg$/, '.resvg.png'), bytes);
+  const png = PNG.sync.read(bytes);
+  assert.equal(png.width, width, `${path.basename(svgFile)} renders at its own width`);
+  assert.ok(colours(png) > 4, `resvg draws ${path.basename(svgFile)}`);
 }
 
 async function cardBox(page: Page, card: string): Promise<{ width: number; height: number }> {
@@ -106,7 +101,7 @@ describe('export from the compare panel', () => {
 
   it('exports the overlaid histogram as a standalone SVG with the chart elements and resolved colours', async () => {
     const data = readCompareRuns(await writeRunFolders());
-    page = await openCompare(browser, url, 'vscode-dark', 1000);
+    page = await openCompare(web.browser, web.url, 'vscode-dark', 1000);
     await send(page, encodeForPage({ type: 'compare', runs: data.runs }));
     await frame(page);
     assert.equal(await page.$$eval('.compare-app .export-bar', (bars) => bars.length), 2, 'histogram and curve cards have export bars');
@@ -135,10 +130,7 @@ describe('export from the compare panel', () => {
     const n = recorded().epochs;
     for (const legend of [`alpha+1 (epoch ${n})`, `alpha-1 (epoch ${n})`, 'alpha-sched (epoch 2)']) assert.ok(svg.texts.includes(legend), `legend ${legend}`);
     const file = save('export-compare-histogram.svg', m);
-    const outside = PNG.sync.read(execFileSync('nice', ['convert', file, 'png:-'], { maxBuffer: 64 << 20 }));
-    assert.equal(outside.width, svg.width);
-    assert.ok(colours(outside) > 4, 'ImageMagick draws the exported SVG');
-    renderOutside(file);
+    renderOutside(file, svg.width);
   });
 
   it('exports the curves chart as PNG at twice its size', async () => {
@@ -165,7 +157,7 @@ describe('export from the run panel (curves, histogram, canvas heatmap, unit vie
   let page: Page;
 
   it('every chart card of the panel has an export bar; the heatmap canvas is embedded as PNG', async () => {
-    page = await openApp(browser, url, { surface: 'panel', theme: 'vscode-light', width: 1100, height: 900 });
+    page = await openApp(web.browser, web.url, { surface: 'panel', theme: 'vscode-light', width: 1100, height: 900 });
     await send(page, { type: 'snapshot', surface: 'panel', runs: [] });
     await sendEvents(page, loadFixture('mnist-small-cnn-recorded.json'));
     await frame(page);
@@ -179,13 +171,13 @@ describe('export from the run panel (curves, histogram, canvas heatmap, unit vie
     assert.equal(svg.parserError, 0);
     assert.equal(svg.images.filter((h: string) => h.startsWith('data:image/png;base64')).length >= 1, true, 'heatmap canvas as an image');
     assert.ok(svg.texts.some((t: string) => /Class means/.test(t)), 'title');
-    renderOutside(save('export-panel-heatmap.svg', m));
+    renderOutside(save('export-panel-heatmap.svg', m), svg.width);
 
     const hist = await exportVia(page, '.hist-card', 'SVG');
     const h = await inspectSvg(page, hist.data);
     assert.equal(h.bars, 20);
     assert.doesNotMatch(hist.data, /Pick a bar/, 'UI hints are not exported');
-    renderOutside(save('export-panel-histogram.svg', hist));
+    renderOutside(save('export-panel-histogram.svg', hist), h.width);
 
     const png = decodePng(await exportVia(page, '.heat-card', 'PNG'));
     assert.equal(png.width, svg.width * 2);
@@ -202,7 +194,7 @@ describe('export from the run panel (curves, histogram, canvas heatmap, unit vie
     const svg = await inspectSvg(page, m.data);
     assert.equal(svg.parserError, 0);
     assert.doesNotMatch(m.data, />Close</, 'buttons are not exported');
-    renderOutside(save('export-unit-view.svg', m));
+    renderOutside(save('export-unit-view.svg', m), svg.width);
     save('export-unit-view.png', await exportVia(page, '.unit-view', 'PNG'));
   });
 
@@ -252,7 +244,7 @@ describe('export from the run panel (curves, histogram, canvas heatmap, unit vie
     const svg = await inspectSvg(page, m.data);
     assert.equal(svg.parserError, 0);
     assert.ok(svg.circles >= 6, 'run points');
-    renderOutside(save('export-sweep-figure.svg', m));
+    renderOutside(save('export-sweep-figure.svg', m), svg.width);
     save('export-sweep-figure.png', await exportVia(page, '.sl-sweep-figure', 'PNG'));
     assert.deepEqual(await page.evaluate(() => (globalThis as any).__cspViolations), []);
     await page.close();
@@ -261,7 +253,7 @@ describe('export from the run panel (curves, histogram, canvas heatmap, unit vie
 
 describe('export from the sidebar', () => {
   it('the live SI histogram exports as PNG', async () => {
-    const page = await openApp(browser, url, { surface: 'sidebar', theme: 'vscode-high-contrast', width: 320, height: 720 });
+    const page = await openApp(web.browser, web.url, { surface: 'sidebar', theme: 'vscode-high-contrast', width: 320, height: 720 });
     await send(page, { type: 'snapshot', surface: 'sidebar', runs: [] });
     await sendEvents(page, loadFixture('mnist-small-cnn-recorded.json'));
     await frame(page);

@@ -1,28 +1,40 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- page callbacks run in the browser and fixtures are untyped JSON */
-// Serves the built webview with test/webview/harness.html (a stand-in VS Code webview) to headless
+// Serves the built webview surfaces with test/webview/harness.html (a stand-in VS Code webview) to headless
 // Chromium, and loads recorded event fixtures.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
+import { after, before } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { surfaceAssets } from '../../src/host/webviews/node/webviewHtml';
 
 export const ROOT = path.resolve(__dirname, '../../..');
 export const ARTIFACTS = path.join(ROOT, 'test-artifacts', 'webview');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-/** Rebuilds dist/webview.js when any webview source is newer than it. */
+/** What scripts/build-webview.mjs writes: one bundle (and stylesheet) per webview surface, the report page, the figures. */
+export const BUNDLES = [
+  ...(['panel', 'sidebar', 'compare'] as const).flatMap((surface) => Object.values(surfaceAssets(surface))),
+  'dist/report.js',
+  'dist/figures.js',
+];
+
+/** Rebuilds the bundles when any input of any of them (or the build script) is newer than the oldest output. */
 export function ensureBundle(): void {
-  const bundle = path.join(ROOT, 'dist', 'webview.js');
-  const built = existsSync(bundle) ? statSync(bundle).mtimeMs : 0;
+  const outputs = BUNDLES.map((file) => path.join(ROOT, file));
+  const built = Math.min(...outputs.map((file) => (existsSync(file) ? statSync(file).mtimeMs : 0)));
   const newest = (dir: string): number =>
     readdirSync(dir, { withFileTypes: true }).reduce((m, d) => {
       const p = path.join(dir, d.name);
       return Math.max(m, d.isDirectory() ? newest(p) : statSync(p).mtimeMs);
     }, 0);
-  const sources = Math.max(newest(path.join(ROOT, 'webview')), newest(path.join(ROOT, 'src', 'protocol')));
-  if (sources > built) execFileSync(process.execPath, ['scripts/build-webview.mjs'], { cwd: ROOT, stdio: 'inherit' });
+  const inputs = Math.max(
+    ...['webview', 'src/protocol', 'src/figures'].map((dir) => newest(path.join(ROOT, dir))),
+    statSync(path.join(ROOT, 'scripts', 'build-webview.mjs')).mtimeMs,
+  );
+  if (inputs > built) execFileSync(process.execPath, ['scripts/build-webview.mjs'], { cwd: ROOT, stdio: 'inherit' });
 }
 
 const TYPES: Record<string, string> = {
@@ -34,15 +46,28 @@ const TYPES: Record<string, string> = {
   '.ttf': 'font/ttf',
 };
 
+const HARNESS = 'test/webview/harness.html';
+
+/** harness.html with the surface's own bundle and stylesheet (the host's surfaceAssets), as the host would load them. */
+function harnessPage(surface: string | null): string {
+  const assets = surfaceAssets(surface === 'sidebar' || surface === 'compare' ? surface : 'panel');
+  return readFileSync(path.join(ROOT, HARNESS), 'utf8').replace('{{style}}', `/${assets.style}`).replace('{{script}}', `/${assets.script}`);
+}
+
 /** Serves dist/ and the test files; `pages` adds generated HTML pages by path (e.g. the host's own HTML). */
 export async function startServer(pages: Record<string, (baseUrl: string) => string> = {}): Promise<{ server: Server; url: string }> {
   const allowed = ['dist/', 'test/webview/', 'test/fixtures/'];
   let baseUrl = '';
   const server = createServer((req, res) => {
-    const rel = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname).replace(/^\/+/, '');
+    const requested = new URL(req.url ?? '/', 'http://x');
+    const rel = decodeURIComponent(requested.pathname).replace(/^\/+/, '');
     const page = pages[rel];
     if (page) {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page(baseUrl));
+      return;
+    }
+    if (rel === HARNESS) {
+      res.writeHead(200, { 'content-type': TYPES['.html'] }).end(harnessPage(requested.searchParams.get('surface')));
       return;
     }
     const file = path.resolve(ROOT, rel);
@@ -60,6 +85,31 @@ export async function startServer(pages: Record<string, (baseUrl: string) => str
 
 export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+}
+
+/** The page server and the one Chromium of a test file; set once its `before` hooks have run. */
+export interface WebviewSession {
+  readonly browser: Browser;
+  readonly server: Server;
+  readonly url: string;
+}
+
+/**
+ * Registers the hooks every webview test file needs: the bundle built, the page server (with extra `pages`) and
+ * one Chromium before its tests, both closed after them.
+ */
+export function useBrowser(pages: Record<string, (baseUrl: string) => string> = {}): WebviewSession {
+  const session: { browser?: Browser; server?: Server; url?: string } = {};
+  before(async () => {
+    ensureBundle();
+    Object.assign(session, await startServer(pages));
+    session.browser = await launchBrowser();
+  });
+  after(async () => {
+    await session.browser?.close();
+    session.server?.close();
+  });
+  return session as WebviewSession;
 }
 
 export interface OpenOptions {

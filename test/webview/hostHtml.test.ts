@@ -1,23 +1,23 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- page callbacks run in the browser */
-// The bundle inside the exact HTML shell and Content-Security-Policy the extension host serves
-// (src/host/webviewHtml.ts), with only acquireVsCodeApi stood in for.
+// Each surface's bundle inside the exact HTML shell and Content-Security-Policy the extension host serves
+// (src/host/webviews/node/webviewHtml.ts), with only acquireVsCodeApi stood in for.
 import assert from 'node:assert/strict';
-import type { Server } from 'node:http';
-import { after, before, it } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { renderWebviewHtml } from '../../src/host/webviewHtml';
-import { ensureBundle, launchBrowser, loadFixture, screenshot, send, sendEvents, startServer } from './harness';
+import { it } from 'node:test';
+import { renderWebviewHtml, surfaceAssets } from '../../src/host/webviews/node/webviewHtml';
+import { loadFixture, screenshot, send, sendEvents, useBrowser } from './harness';
 
-let browser: Browser;
-let server: Server;
-let url: string;
+const web = useBrowser({
+    'host/panel.html': (base) => hostPage('panel', base),
+    'host/sidebar.html': (base) => hostPage('sidebar', base),
+  });
 const NONCE = 'hostHtmlTestNonce';
 
 function hostPage(surface: 'panel' | 'sidebar', base: string): string {
+  const assets = surfaceAssets(surface);
   const html = renderWebviewHtml({
     cspSource: base,
-    scriptUri: `${base}/dist/webview.js`,
-    styleUri: `${base}/dist/webview.css`,
+    scriptUri: `${base}/${assets.script}`,
+    styleUri: `${base}/${assets.style}`,
     surface,
     nonce: NONCE,
   });
@@ -27,24 +27,12 @@ function hostPage(surface: 'panel' | 'sidebar', base: string): string {
     .replace(`<script nonce="${NONCE}"`, `<script nonce="${NONCE}" src="${base}/test/webview/harness-stub.js"></script>\n    <script nonce="${NONCE}"`);
 }
 
-before(async () => {
-  ensureBundle();
-  ({ server, url } = await startServer({
-    'host/panel.html': (base) => hostPage('panel', base),
-    'host/sidebar.html': (base) => hostPage('sidebar', base),
-  }));
-  browser = await launchBrowser();
-});
 
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
 
 for (const surface of ['sidebar', 'panel'] as const) {
   it(`runs under the host's CSP on the ${surface}`, async () => {
-    const page = await browser.newPage({ viewport: { width: surface === 'panel' ? 1100 : 320, height: 800 } });
-    await page.goto(`${url}/host/${surface}.html`);
+    const page = await web.browser.newPage({ viewport: { width: surface === 'panel' ? 1100 : 320, height: 800 } });
+    await page.goto(`${web.url}/host/${surface}.html`);
     await page.waitForFunction(() => (globalThis as any).__posted?.some((m: { type: string }) => m.type === 'ready'));
     assert.equal(await page.evaluate(() => (globalThis as any).document.body.dataset.surface), surface);
     await send(page, { type: 'snapshot', surface, runs: [] });

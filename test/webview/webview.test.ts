@@ -1,10 +1,9 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- page callbacks run in the browser and fixtures are untyped JSON */
 // The webview app in headless Chromium under VS Code's CSP, driven by recorded engine events.
 import assert from 'node:assert/strict';
-import type { Server } from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { ensureBundle, frame, launchBrowser, loadFixture, openApp, screenshot, send, sendEvents, startServer, typed } from './harness';
+import type { Page } from 'playwright-core';
+import { frame, loadFixture, openApp, screenshot, send, sendEvents, typed, useBrowser } from './harness';
 
 // These run inside the page (playwright serialises the callbacks); the Node program has no DOM types.
 declare const document: any;
@@ -13,9 +12,7 @@ declare function getComputedStyle(e: unknown): any;
 
 const FIXTURE = 'mnist-small-cnn-synthetic.json';
 
-let browser: Browser;
-let server: Server;
-let url: string;
+const web = useBrowser();
 
 
 /** Bins SI like the app: bin i holds [i/n, (i+1)/n), SI = 1 in the last. */
@@ -36,21 +33,12 @@ async function assertClean(page: Page): Promise<void> {
   assert.deepEqual(errors, [], 'no uncaught errors');
 }
 
-before(async () => {
-  ensureBundle();
-  ({ server, url } = await startServer());
-  browser = await launchBrowser();
-});
 
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
 
 describe('sidebar', () => {
   it('shows progress, sparklines and the live SI histogram; opens the panel', async () => {
     const events = loadFixture(FIXTURE);
-    const page = await openApp(browser, url, { surface: 'sidebar', width: 320, height: 720 });
+    const page = await openApp(web.browser, web.url, { surface: 'sidebar', width: 320, height: 720 });
     await send(page, { type: 'snapshot', surface: 'sidebar', runs: [] });
     assert.equal(await page.isVisible('text=No runs yet'), true);
 
@@ -96,7 +84,7 @@ describe('panel', () => {
   events[1].meta.classNames[7] = '<b>seven</b>';
 
   before(async () => {
-    page = await openApp(browser, url, { surface: 'panel', width: 1280, height: 1000 });
+    page = await openApp(web.browser, web.url, { surface: 'panel', width: 1280, height: 1000 });
     await send(page, { type: 'snapshot', surface: 'panel', runs: [] });
     await sendEvents(page, events);
   });
@@ -328,7 +316,7 @@ async function cellPixel(page: Page, row: number, cls: number): Promise<number[]
 describe('recorded run', () => {
   it('replays a real engine run (small-cnn on MNIST) event by event', async () => {
     const events = loadFixture('mnist-small-cnn-recorded.json');
-    const page = await openApp(browser, url, { surface: 'panel', width: 1280, height: 1000, theme: 'vscode-light' });
+    const page = await openApp(web.browser, web.url, { surface: 'panel', width: 1280, height: 1000, theme: 'vscode-light' });
     await send(page, { type: 'snapshot', surface: 'panel', runs: [] });
     // One event per frame, as they stream in.
     for (const e of events) await sendEvents(page, [e]);
@@ -363,7 +351,7 @@ describe('recorded run', () => {
   it('shows a run switcher and follows setActiveRun', async () => {
     const a = loadFixture(FIXTURE);
     const b = loadFixture('mnist-small-cnn-recorded.json');
-    const page = await openApp(browser, url, { surface: 'sidebar', width: 300, height: 700, theme: 'vscode-high-contrast' });
+    const page = await openApp(web.browser, web.url, { surface: 'sidebar', width: 300, height: 700, theme: 'vscode-high-contrast' });
     await send(page, { type: 'snapshot', surface: 'sidebar', runs: [] });
     await sendEvents(page, a);
     await sendEvents(page, b);
@@ -384,7 +372,7 @@ describe('histogram layers', () => {
     const started = events.find((e) => e.type === 'runStarted');
     started.meta.histogramLayers = ['fc1'];
     for (const e of events) if (e.type === 'classResponses') e.layers = e.layers.filter((l: any) => l.layer === 'fc1');
-    const page = await openApp(browser, url, { surface: 'panel', width: 1280, height: 1000 });
+    const page = await openApp(web.browser, web.url, { surface: 'panel', width: 1280, height: 1000 });
     await send(page, { type: 'snapshot', surface: 'panel', runs: [] });
     await sendEvents(page, events);
     const pickLayerAndTopUnit = async (layer: string) => {
@@ -413,7 +401,7 @@ describe('histogram layers', () => {
 describe('training curves', () => {
   it('show every series value at the hovered epoch', async () => {
     const events = loadFixture(FIXTURE);
-    const page = await openApp(browser, url, { surface: 'panel', width: 1200, height: 900 });
+    const page = await openApp(web.browser, web.url, { surface: 'panel', width: 1200, height: 900 });
     await send(page, { type: 'snapshot', surface: 'panel', runs: [] });
     await sendEvents(page, events);
     const box = (await page.$eval('.curves .chart-card:nth-child(2) svg', (s) => {
@@ -434,7 +422,7 @@ describe('training curves', () => {
 describe('states', () => {
   it('shows an engine error for the run and a whole-layer colour scale', async () => {
     const events = loadFixture(FIXTURE);
-    const page = await openApp(browser, url, { surface: 'panel', width: 1000, height: 900 });
+    const page = await openApp(web.browser, web.url, { surface: 'panel', width: 1000, height: 900 });
     await send(page, { type: 'snapshot', surface: 'panel', runs: [] });
     const cut = events.findIndex((e) => e.type === 'selectivity' && e.epoch === 1) + 1;
     await sendEvents(page, events.slice(0, cut));
@@ -463,7 +451,7 @@ describe('states', () => {
 describe('transport', () => {
   it('accepts typed arrays that went through JSON (objects, arrays, NaN as null)', async () => {
     const events = loadFixture(FIXTURE);
-    const page = await openApp(browser, url, { surface: 'sidebar', width: 320, height: 700 });
+    const page = await openApp(web.browser, web.url, { surface: 'sidebar', width: 320, height: 700 });
     // A snapshot whose run went through JSON.stringify: Float32Array -> {"0": .., "1": ..}.
     await page.evaluate((evs) => {
       const h = (globalThis as any).harness;
@@ -493,7 +481,7 @@ describe('transport', () => {
 describe('throughput', () => {
   it('folds a burst of 2,000 progress events into one frame', async () => {
     const events = loadFixture(FIXTURE);
-    const page = await openApp(browser, url, { surface: 'panel', width: 1200, height: 900 });
+    const page = await openApp(web.browser, web.url, { surface: 'panel', width: 1200, height: 900 });
     await send(page, { type: 'snapshot', surface: 'panel', runs: [] });
     const cut = events.findIndex((e) => e.type === 'selectivity' && e.epoch === 2) + 1;
     await sendEvents(page, events.slice(0, cut));

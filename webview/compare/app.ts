@@ -1,19 +1,16 @@
-// The compare panel's app (<body data-surface="compare">): waits for the host's 'compare' message, keeps the
-// picked layer / metric / y scale and the compared run ids across reloads, and gives every chart export buttons.
-import type { CompareToWebview } from '../../src/protocol/compare';
-import { installChartExport } from '../export/exportBar';
-import { watchTheme } from '../theme';
-import { loadPersisted, onHostMessage, post, savePersisted } from '../vscodeApi';
+// The compare panel's app: waits for the host's 'compare' message, keeps the picked layer / metric / y scale and
+// the compared run ids across reloads, and gives every chart export buttons.
+import { pageReady } from '../shared/page';
+import { loadPersisted, savePersisted, type HostChannel } from '../shared/vscodeApi';
 import { CompareView, type CompareUi } from './compareView';
-import { fixCompareMessage } from './transport';
-import './compare.css';
+import { compareFromWire } from './compareWire';
 
 /** Persisted webview state: the host's panel serializer reads runIds to reopen the same comparison. */
 export interface CompareState extends CompareUi {
   runIds?: string[];
 }
 
-export function startCompareApp(app: HTMLElement): CompareView {
+export function startCompareApp(app: HTMLElement, host: HostChannel<'compare'>): CompareView {
   document.body.classList.add('surface-compare');
   app.classList.add('compare-app');
   const saved = loadPersisted<CompareState>();
@@ -30,17 +27,25 @@ export function startCompareApp(app: HTMLElement): CompareView {
       state = { ...state, ...ui };
       savePersisted(state);
     },
-    (runId) => post({ type: 'openPanel', runId }),
+    (runId) => host.post({ type: 'openPanel', runId }),
   );
-  installChartExport(app, (m) => post(m), (message) => post({ type: 'log', message: `Export failed: ${message}` }));
-  onHostMessage((message) => {
-    if (message.type !== 'compare') return;
-    const data = fixCompareMessage(message as CompareToWebview);
-    state = { ...state, runIds: data.runs.map((r) => r.runId) };
-    savePersisted(state);
-    view.update(data);
+  host.onMessage((m) => {
+    switch (m.type) {
+      case 'compare': {
+        const data = compareFromWire(m);
+        state = { ...state, runIds: data.runs.map((r) => r.runId) };
+        savePersisted(state);
+        view.update(data);
+        break;
+      }
+      default: {
+        // A message type this page does not know (a newer host): ignored. HostToCompare is one type, not a union,
+        // so TypeScript narrows its `type`, not the message itself.
+        const _exhaustive: never = m.type;
+        void _exhaustive;
+      }
+    }
   });
-  watchTheme(() => view.render());
-  post({ type: 'ready' });
+  pageReady(app, host.post, () => view.render());
   return view;
 }

@@ -1,8 +1,8 @@
 // Final metrics of the compared runs, one row each; column headers sort (click or Enter), the run name opens
 // the run in the main panel.
-import type { CompareRun } from '../../src/protocol/compare';
-import { el } from '../dom';
-import { fmtNum, fmtPct, fmtSI } from '../format';
+import type { CompareRun } from '../../src/protocol/webviews/compare';
+import { el } from '../shared/dom';
+import { fmtNum, fmtPct, fmtSI } from '../shared/format';
 
 interface Column {
   key: string;

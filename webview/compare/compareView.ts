@@ -1,10 +1,10 @@
 // The compare panel: overlaid per-layer SI histograms (layer picker), one training-curve chart with every run
 // (metric picker) and a table of final metrics. Each run keeps one colour everywhere; legends name the runs
 // inside each chart card so exported figures carry them.
-import type { CompareRun, CompareToWebview } from '../../src/protocol/compare';
-import { LineChart } from '../charts/lineChart';
-import { el } from '../dom';
-import { LayerPicker } from '../views/controls';
+import type { CompareRun, HostToCompare } from '../../src/protocol/webviews/compare';
+import { LineChart } from '../shared/charts/lineChart';
+import { LayerPicker } from '../shared/controls';
+import { el } from '../shared/dom';
 import { CompareTable } from './compareTable';
 import { curveMetrics, type CurveMetric } from './metrics';
 import { OverlayHistogram, type YMode } from './overlayHistogram';
@@ -33,7 +33,7 @@ export function compareLayers(runs: CompareRun[]): string[] {
 }
 
 export class CompareView {
-  private data: CompareToWebview = { type: 'compare', runs: [] };
+  private data: HostToCompare = { type: 'compare', runs: [] };
   private readonly title: HTMLElement;
   private readonly problems: HTMLElement;
   private readonly content: HTMLElement;
@@ -103,7 +103,7 @@ export class CompareView {
     this.content.append(selSection, trainSection, tableSection);
   }
 
-  update(data: CompareToWebview): void {
+  update(data: HostToCompare): void {
     this.data = data;
     this.metrics = curveMetrics(data.runs);
     const keys = this.metrics.map((m) => `${m.key}\n${m.label}`).join('\n');
@@ -156,6 +156,11 @@ export class CompareView {
           el('span', { className: 'label', text: has ? `${r.name} (epoch ${sel!.epoch})` : `${r.name} (no data)` }),
         ]);
       }),
+      // The dashed vertical lines of the histogram.
+      el('span', { className: 'item key-mean' }, [
+        el('span', { className: 'swatch dashed', attrs: { 'aria-hidden': 'true' } }),
+        el('span', { className: 'label', text: "dashed line: each run's mean SI" }),
+      ]),
     );
 
     // Curves: one chart per metric kind (its y format is fixed at creation).
@@ -170,6 +175,8 @@ export class CompareView {
           ariaLabel: `${metric.label} over epochs for ${runs.length} runs`,
           yFormat: metric.yFormat,
           yInclude: metric.yInclude,
+          yPercent: metric.yPercent,
+          xTitle: 'epoch',
           maxLegend: 1000,
         }),
       };

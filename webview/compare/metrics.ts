@@ -1,7 +1,7 @@
 // What the curves chart of the compare view can plot: epoch metrics of every run, or one layer's mean SI.
-import type { CompareRun } from '../../src/protocol/compare';
+import type { CompareRun } from '../../src/protocol/webviews/compare';
 import type { EpochMetrics } from '../../src/protocol/events';
-import { fmtNum } from '../format';
+import { fmtNum } from '../shared/format';
 
 export interface CurveMetric {
   key: string;
@@ -9,10 +9,12 @@ export interface CurveMetric {
   yFormat: (v: number) => string;
   /** Values that should stay in view (0 for SI). */
   yInclude?: number[];
+  /** Axis ticks as percentages (accuracies: every view shows them in percent). */
+  yPercent?: boolean;
   points(run: CompareRun): Array<[number, number]>;
 }
 
-const pct = (v: number) => `${Math.round(v * 100)}%`;
+const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
 const plain = (v: number) => fmtNum(v, 2);
 
 function field(key: keyof EpochMetrics, label: string, yFormat = plain, yInclude?: number[]): CurveMetric {
@@ -21,6 +23,7 @@ function field(key: keyof EpochMetrics, label: string, yFormat = plain, yInclude
     label,
     yFormat,
     yInclude,
+    yPercent: yFormat === pct,
     points: (run) => run.metrics.map((m) => [m.epoch, Number(m[key])] as [number, number]),
   };
 }

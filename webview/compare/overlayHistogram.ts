@@ -3,10 +3,10 @@
 // run's mean SI. Colours are set through CSSOM (the CSP forbids style attributes, and CSS would beat a fill
 // attribute).
 import { line, max, scaleLinear, select, type Selection, curveStepAfter } from 'd3';
-import { binSI } from '../charts/siHistogram';
-import { drawSIAxes } from '../charts/siAxes';
-import { observeWidth } from '../dom';
-import { fmtSI } from '../format';
+import { binSI } from '../shared/charts/siHistogram';
+import { drawSIAxes } from '../shared/charts/siAxes';
+import { observeWidth } from '../shared/dom';
+import { fmtSI } from '../shared/format';
 
 export interface OverlayRun {
   name: string;

@@ -1,5 +1,6 @@
 // Picks and initialises the TensorFlow.js backend the engine computes on. Must run before any tensor op.
-// Ladder for 'auto': tfjs-node-gpu, tfjs-node (both optional, found at runtime), wasm, cpu.
+// Ladder for 'auto': tfjs-node-gpu (optional, found at runtime), webgpu on a hardware adapter, tfjs-node
+// (optional), wasm, cpu.
 import * as os from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 // tfjs-core's Node bundle registers no gradients and no chained tensor methods; the union package does.
@@ -19,6 +20,7 @@ import { registerFastGradients } from './gradients';
 import { initThreadedWasm } from './wasmThreads';
 import { registerWasmBroadcast } from './wasmBroadcast';
 import { registerWasmChannelOps } from './wasmChannelOps';
+import { adapterLabel, startWebGpu } from './webgpu';
 
 export interface BackendOptions {
   /** Extra folders holding a `node_modules` with @tensorflow/tfjs-node(-gpu) (the extension's global storage). */
@@ -37,12 +39,14 @@ export interface BackendInfo {
   /** The tfjs backend name actually active ('wasm', 'cpu', 'tensorflow'). */
   tfName: string;
   threads: number;
+  /** The device computing, where it is not this machine's CPU (the WebGPU adapter). */
+  device?: string;
   /** Every rung tried, with why it failed, in order. */
   tried: string[];
 }
 
 type Rung = Exclude<BackendName, 'auto'>;
-const LADDER: Rung[] = ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'];
+const LADDER: Rung[] = ['tfjs-node-gpu', 'webgpu', 'tfjs-node', 'wasm', 'cpu'];
 
 let active: BackendInfo | undefined;
 
@@ -54,7 +58,7 @@ export function backendInfo(): BackendInfo | undefined {
 export async function initBackend(
   preferred: BackendName = 'auto',
   opts: BackendOptions = {},
-): Promise<{ name: string; threads: number; tried: string[] }> {
+): Promise<BackendInfo> {
   const log = opts.log ?? (() => undefined);
   registerFastGradients();
   const rungs = preferred === 'auto' ? LADDER : [preferred];
@@ -63,8 +67,8 @@ export async function initBackend(
     try {
       const info = await tryRung(rung, { ...opts, explicit: preferred !== 'auto' }, tried);
       active = info;
-      log(`backend ${info.name} (${info.tfName}), ${info.threads} thread(s)`);
-      return { name: info.name, threads: info.threads, tried: info.tried };
+      log(`backend ${info.name} (${info.tfName})${info.device ? ` on ${info.device}` : `, ${info.threads} thread(s)`}`);
+      return info;
     } catch (e) {
       const why = e instanceof Error ? e.message : String(e);
       tried.push(`${rung}: ${why}`);
@@ -104,6 +108,10 @@ async function tryRung(rung: Rung, opts: BackendOptions & { explicit: boolean },
         return { name: 'tfjs-node', tfName: 'tensorflow', threads, tried: [...tried, 'tfjs-node-gpu: no usable CUDA GPU'] };
       }
       return { name: rung, tfName: 'tensorflow', threads, tried };
+    }
+    case 'webgpu': {
+      const { info } = await startWebGpu(opts.explicit);
+      return { name: 'webgpu', tfName: 'webgpu', threads: 1, device: adapterLabel(info), tried };
     }
     case 'wasm': {
       const wanted = Math.max(1, Math.floor(opts.threads ?? 1));

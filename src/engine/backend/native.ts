@@ -14,11 +14,8 @@ export function nativeSearchDirs(extra: string[] = []): string[] {
   return dirs;
 }
 
-/**
- * Resolves `pkg` by normal node resolution, then from each `<dir>/node_modules`, and requires it (which
- * registers the 'tensorflow' backend). Returns the file it loaded; throws one readable reason otherwise.
- */
-export function loadNativeBinding(pkg: string, dirs: string[]): string {
+/** Where `pkg` resolves: by normal node resolution, then from each `<dir>/node_modules`; nothing is loaded. */
+export function resolveNative(pkg: string, dirs: string[]): { resolved?: string; req?: NodeJS.Require; reasons: string[] } {
   const candidates: Array<{ from: string; req: NodeJS.Require }> = [{ from: 'node resolution', req: require }];
   for (const dir of dirs) {
     // createRequire needs a file path (it need not exist); resolution then starts at <dir>/node_modules.
@@ -26,21 +23,28 @@ export function loadNativeBinding(pkg: string, dirs: string[]): string {
   }
   const reasons: string[] = [];
   for (const { from, req } of candidates) {
-    let resolved: string;
     try {
-      resolved = req.resolve(pkg);
+      return { resolved: req.resolve(pkg), req, reasons };
     } catch {
       reasons.push(`not found via ${from}`);
-      continue;
-    }
-    try {
-      req(resolved);
-      return resolved;
-    } catch (e) {
-      // Found but failed to load (missing libtensorflow, ABI mismatch): that reason is the useful one.
-      const msg = e instanceof Error ? e.message.split('\n')[0] : String(e);
-      throw new Error(`${pkg} at ${resolved} failed to load: ${msg}`, { cause: e });
     }
   }
-  throw new Error(`${pkg} is not installed (${reasons.join(', ')})`);
+  return { reasons };
+}
+
+/**
+ * Resolves `pkg` (see resolveNative) and requires it (which registers the 'tensorflow' backend). Returns the
+ * file it loaded; throws one readable reason otherwise.
+ */
+export function loadNativeBinding(pkg: string, dirs: string[]): string {
+  const { resolved, req, reasons } = resolveNative(pkg, dirs);
+  if (!resolved || !req) throw new Error(`${pkg} is not installed (${reasons.join(', ')})`);
+  try {
+    req(resolved);
+    return resolved;
+  } catch (e) {
+    // Found but failed to load (missing libtensorflow, ABI mismatch): that reason is the useful one.
+    const msg = e instanceof Error ? e.message.split('\n')[0] : String(e);
+    throw new Error(`${pkg} at ${resolved} failed to load: ${msg}`, { cause: e });
+  }
 }

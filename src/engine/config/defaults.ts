@@ -1,6 +1,7 @@
 // Fills in every optional field of a validated run config (the values schemas/run.schema.json documents) and
 // resolves relative paths against the config file's folder, so the run folder's config.json is self-contained.
 import * as path from 'node:path';
+import runSchema from '../../../schemas/run.schema.json';
 import type { DataConfig, LrScheduleConfig, RunConfig, SelectivityConfig, TrainConfig } from '../../protocol/config';
 
 export interface ResolvedRunConfig extends RunConfig {
@@ -23,11 +24,14 @@ export const DEFAULTS = {
   gamma: 0.1,
 } as const;
 
-/** Run name from a config file name: "runs/a.selectivity.json" -> "a". */
+/** Longest run name the schema allows. */
+const MAX_NAME_LENGTH: number = runSchema.definitions.runConfig.properties.name.maxLength;
+
+/** Run name from a config file name: "runs/a.selectivity.json" -> "a" (a valid run name, however long the file name). */
 export function nameFromFile(file: string | undefined): string {
   if (!file) return 'run';
   const base = path.basename(file).replace(/\.selectivity\.jsonc?$/i, '').replace(/\.jsonc?$/i, '');
-  const clean = base.replace(/[^A-Za-z0-9._+=-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '');
+  const clean = base.replace(/[^A-Za-z0-9._+=-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, MAX_NAME_LENGTH);
   return clean || 'run';
 }
 

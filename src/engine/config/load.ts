@@ -3,7 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { EngineError } from '../errors';
 import type { ResolvedRunConfig } from './defaults';
-import { problemsToMessage, resolveConfigText, type ConfigProblem } from './validate';
+import { ConfigProblemsError } from './configError';
+import { resolveConfigText, type ConfigProblem } from './validate';
 
 export interface LoadedRunConfig {
   config: ResolvedRunConfig;
@@ -22,10 +23,7 @@ export function loadRunConfigFile(file: string, displayFile = file): LoadedRunCo
     const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a folder, not a config file' : `cannot be read (${code ?? String(e)})`;
     throw new EngineError('CONFIG_UNREADABLE', `Config file ${displayFile} ${why}.`, { file: displayFile });
   }
-  const { config, problems } = resolveConfigText(text, path.resolve(file));
-  if (!config) {
-    const first = problems.find((p) => p.severity === 'error');
-    throw new EngineError('CONFIG_INVALID', problemsToMessage(displayFile, problems), { file: displayFile, field: first?.field || undefined });
-  }
+  const { config, problems, omitted } = resolveConfigText(text, path.resolve(file));
+  if (!config) throw new ConfigProblemsError(displayFile, problems, omitted);
   return { config, problems, file: path.resolve(file) };
 }

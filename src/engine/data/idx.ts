@@ -39,6 +39,33 @@ async function readIdxSplit(imagesFile: string, labelsFile: string): Promise<{ s
   return { split: { images: img.data, labels: Int32Array.from(lab.data), n }, rows, cols };
 }
 
+/**
+ * IDX files carry no class count: the classes are 0..max label. A label far above the others (255 among 0-9)
+ * would silently make a model of 256 classes, most of them empty, so the labels must number the classes
+ * without gaps. Returns the largest label.
+ */
+function checkLabelsNumberClasses(files: Array<[string, Int32Array]>): number {
+  let maxLabel = 0;
+  let maxFile = files[0][0];
+  for (const [file, labels] of files) {
+    for (const l of labels) {
+      if (l > maxLabel) {
+        maxLabel = l;
+        maxFile = file;
+      }
+    }
+  }
+  const seen = new Uint8Array(maxLabel + 1);
+  for (const [, labels] of files) for (const l of labels) seen[l] = 1;
+  const missing: number[] = [];
+  for (let c = 0; c <= maxLabel; c++) if (!seen[c]) missing.push(c);
+  if (missing.length > 0) {
+    const list = missing.length > 6 ? `${missing.slice(0, 3).join(', ')}, ... ${missing.at(-1)} (${missing.length} classes)` : missing.join(', ');
+    throw dataCorrupt(maxFile, `labels go up to ${maxLabel} but no sample has label ${list}; IDX labels must number the classes 0..K-1 without gaps`);
+  }
+  return maxLabel;
+}
+
 export async function idxSource(ctx: SourceContext): Promise<DataSource> {
   const dir = await requireDir(ctx.root!, 'IDX data folder');
   const files = {
@@ -57,8 +84,10 @@ export async function idxSource(ctx: SourceContext): Promise<DataSource> {
       if (train.rows !== test.rows || train.cols !== test.cols) {
         throw dataCorrupt(files.testImages, `images are ${test.rows}x${test.cols} but training images are ${train.rows}x${train.cols}`);
       }
-      let maxLabel = 0;
-      for (const s of [train.split, test.split]) for (const l of s.labels) maxLabel = Math.max(maxLabel, l);
+      const maxLabel = checkLabelsNumberClasses([
+        [files.trainLabels, train.split.labels],
+        [files.testLabels, test.split.labels],
+      ]);
       return {
         name,
         classNames: Array.from({ length: maxLabel + 1 }, (_, i) => String(i)),

@@ -11,3 +11,4 @@ export {
   type TrainBatchOptions,
 } from './batches';
 export { channelStats } from './normalize';
+export { seededRandom, mixSeed, permutation } from './random';

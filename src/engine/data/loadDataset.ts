@@ -4,12 +4,15 @@ import type { DataConfig } from '../../protocol/config';
 import type { Dataset } from '../contracts';
 import { EngineError } from '../errors';
 import { cacheFile, cacheKey, readCache, writeCache } from './cache';
+import { resolveClassNames } from './classNames';
 import { cifar100Source, cifar10Source } from './cifar';
+import { fetchDataset, type DownloadReport } from './download/fetchDataset';
 import { idxSource } from './idx';
 import { imageFolderSource } from './imageFolder';
 import { embeddedMnistSource } from './mnistEmbedded';
 import { tinyImagenetSource } from './tinyImagenet';
 import { resolveNormalization } from './normalize';
+import { checkDecodedDataset } from './sanity';
 import type { DataSource, SourceContext } from './source';
 import { pickSamples, sampleBytes, type DecodedDataset } from './splits';
 import { checkLimit, limitIndices, TEST_LIMIT_SEED, TRAIN_LIMIT_SEED } from './subsample';
@@ -22,6 +25,8 @@ export interface LoadDatasetOptions {
   /** Run seed. The data content deliberately does not depend on it, so runs of different seeds share splits. */
   seed?: number;
   log?: (m: string) => void;
+  /** Bytes of a data.download as they arrive. */
+  onDownload?: (p: DownloadReport) => void;
 }
 
 type SourceFactory = (ctx: SourceContext) => Promise<DataSource>;
@@ -49,14 +54,15 @@ export async function loadDataset(cfg: DataConfig, opts: LoadDatasetOptions): Pr
   const testLimit = checkLimit(cfg.testLimit, 'data.testLimit');
   let root: string | undefined;
   if (cfg.format !== 'mnist-embedded') {
-    if (typeof cfg.path !== 'string' || cfg.path.trim() === '') {
+    const hasPath = typeof cfg.path === 'string' && cfg.path.trim() !== '';
+    if (!hasPath && cfg.download !== true) {
       throw new EngineError('CONFIG_INVALID', `data.path is required for data.format "${cfg.format}": the folder holding the data set.`, {
         field: 'data.path',
       });
     }
-    root = path.resolve(opts.baseDir, cfg.path);
+    if (hasPath) root = path.resolve(opts.baseDir, cfg.path!);
   }
-  const source = await factory({ cfg, root, log });
+  const source = cfg.download === true ? await downloadedSource(factory, cfg, root, opts, log) : await factory({ cfg, root, log });
   const key = cacheKey({ format: cfg.format, source: source.key });
   const cacheDir = cfg.cacheDir ? path.resolve(opts.baseDir, cfg.cacheDir) : opts.cacheDir;
   const file = cacheFile(cacheDir, cfg.format, key);
@@ -76,7 +82,30 @@ export async function loadDataset(cfg: DataConfig, opts: LoadDatasetOptions): Pr
       log(`Data: could not write cache ${file}: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
-  return finishDataset(decoded, cfg, trainLimit, testLimit);
+  checkDecodedDataset(decoded);
+  const classNames = resolveClassNames(cfg, opts.baseDir, decoded.classNames);
+  return finishDataset({ ...decoded, classNames }, cfg, trainLimit, testLimit);
+}
+
+/** data.path when it already holds the data set, else the downloaded copy (fetched first when needed). */
+async function downloadedSource(
+  factory: SourceFactory,
+  cfg: DataConfig,
+  root: string | undefined,
+  opts: LoadDatasetOptions,
+  log: (m: string) => void,
+): Promise<DataSource> {
+  if (root !== undefined) {
+    try {
+      return await factory({ cfg, root, log });
+    } catch (e) {
+      // Damaged data at data.path is the user's to fix; only absent data is downloaded.
+      if (!(e instanceof EngineError) || e.code !== 'DATA_MISSING') throw e;
+      log(`Data: no ${cfg.format} data at ${root}; data.download is on, so the downloaded copy is used.`);
+    }
+  }
+  const downloaded = await fetchDataset(cfg.format, { log, onProgress: opts.onDownload });
+  return factory({ cfg, root: downloaded, log });
 }
 
 /** Apply trainLimit/testLimit and attach normalisation statistics. */
@@ -84,9 +113,6 @@ function finishDataset(d: DecodedDataset, cfg: DataConfig, trainLimit?: number, 
   const per = sampleBytes(d.shape);
   const train = pickSamples(d.train, limitIndices(d.train.labels, trainLimit, TRAIN_LIMIT_SEED), per);
   const test = pickSamples(d.test, limitIndices(d.test.labels, testLimit, TEST_LIMIT_SEED), per);
-  if (train.n === 0) {
-    throw new EngineError('DATA_CORRUPT', `${d.name} has no training samples.`, { field: 'data.path' });
-  }
   const { mean, std } = resolveNormalization(cfg, train, d.shape[2]);
   return { name: d.name, classNames: d.classNames, shape: d.shape, train, test, mean, std };
 }

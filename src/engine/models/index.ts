@@ -27,6 +27,29 @@ export interface ModelInput {
 
 export const BUILTIN_MODELS = ['small-cnn', 'resnet20', 'resnet18', 'resnet50'] as const;
 
+/**
+ * The smallest image side each built-in model takes, and why: smaller images would leave a layer with no
+ * pixels (the ResNets pad every convolution, so one pixel is enough for them).
+ */
+const MIN_IMAGE_SIDE: Record<(typeof BUILTIN_MODELS)[number], { side: number; why: string }> = {
+  'small-cnn': { side: 4, why: 'two 2x2 max-pools' },
+  resnet20: { side: 1, why: 'padded convolutions' },
+  resnet18: { side: 1, why: 'padded convolutions' },
+  resnet50: { side: 1, why: 'padded convolutions' },
+};
+
+function checkImageSize(name: string, input: ModelInput): void {
+  const need = MIN_IMAGE_SIDE[name as keyof typeof MIN_IMAGE_SIDE];
+  const [h, w] = input.shape;
+  if (need && (h < need.side || w < need.side)) {
+    throw new EngineError(
+      'CONFIG_INVALID',
+      `model.name "${name}" needs images of at least ${need.side}x${need.side} pixels (${need.why}), but the data set's images are ${h}x${w}; use larger images (data.imageSize for an image folder) or another model.`,
+      { field: 'model.name' },
+    );
+  }
+}
+
 function buildBuiltin(name: string, input: ModelInput, seed: number): tfl.LayersModel | undefined {
   switch (name) {
     case 'small-cnn':
@@ -52,6 +75,7 @@ export async function buildModel(cfg: ModelConfig, input: ModelInput, seed: numb
     const file = path.resolve(baseDir ?? process.cwd(), cfg.path);
     return loadUserModel(file, input);
   }
+  checkImageSize(cfg.name, input);
   const model = buildBuiltin(cfg.name, input, seed);
   if (!model) {
     throw new EngineError(

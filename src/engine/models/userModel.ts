@@ -1,7 +1,7 @@
 // A user's own tfjs LayersModel (model.json + weights): loaded from disk, checked against the data set,
 // and wrapped so its ReLU layers become the units of analysis.
 import * as fs from 'node:fs';
-import * as tfl from '@tensorflow/tfjs-layers';
+import type * as tfl from '@tensorflow/tfjs-layers';
 import { EngineError } from '../errors';
 import type { BuiltModel } from '../contracts';
 import { wrapLayersModel } from './builtModel';
@@ -42,7 +42,13 @@ export function wrapUserModel(
 /** Load and wrap the user model at `file` (an absolute model.json path). */
 export async function loadUserModel(file: string, input: { shape: [number, number, number]; numClasses: number }): Promise<BuiltModel> {
   if (!fs.existsSync(file)) {
-    throw new EngineError('MODEL_INVALID', `Model file ${file} does not exist.`, { file, field: 'model.path' });
+    throw new EngineError(
+      'MODEL_INVALID',
+      `Model file ${file} does not exist. Point model.path at a tfjs LayersModel's model.json: a Keras model converted with ` +
+        'tensorflowjs_converter, or a checkpoint of an earlier run (after `selectivity-lens train examples/mnist-quick.selectivity.json`: ' +
+        'runs/mnist-quick-<time>/checkpoints/epoch-0003/model.json).',
+      { file, field: 'model.path' },
+    );
   }
   let model: tfl.LayersModel;
   try {

@@ -1,6 +1,7 @@
 // Headless Chromium through playwright-core, when both are on this machine: PNG screenshots of the report's
 // figures. Absent either, reports are still complete (HTML, SVG, CSV, TensorBoard) without PNGs.
 import { existsSync } from 'node:fs';
+import type * as PlaywrightModule from 'playwright-core';
 
 export function chromiumPath(): string | undefined {
   const candidates = [
@@ -13,7 +14,7 @@ export function chromiumPath(): string | undefined {
   return candidates.find((p): p is string => !!p && existsSync(p));
 }
 
-type Playwright = typeof import('playwright-core');
+type Playwright = typeof PlaywrightModule;
 
 function loadPlaywright(): Playwright | undefined {
   try {

@@ -8,8 +8,8 @@ import { RUN_FILES } from '../../protocol/runStore';
 import { SWEEP_FILES, type ReportRun, type SweepIndex, type SweepReportData } from '../../protocol/sweep';
 import { buildReportData } from '../../protocol/sweepStats';
 import { EngineError } from '../errors';
-import { readMetrics } from '../runStore';
-import { readRunSummary, readSweepIndex } from '../sweep/sweepFolder';
+import { readAnalyses, readMetrics, readRunSummary, readSweepIndex } from '../runStore';
+import { baselineFor, summarizeAnalyses } from './analysesSummary';
 
 export interface CollectedRun extends ReportRun {
   runDir: string;
@@ -21,6 +21,8 @@ export interface CollectedSweep {
   index: SweepIndex;
   runs: CollectedRun[];
   data: SweepReportData;
+  /** Damaged run files that were read for what they still hold (one sentence each, naming the file). */
+  warnings: string[];
 }
 
 function readJson<T>(file: string): T | undefined {
@@ -42,13 +44,17 @@ export function collectSweep(sweepDir: string): CollectedSweep {
   if (!index) {
     throw new EngineError('CONFIG_UNREADABLE', `${dir} is not a sweep folder (no ${SWEEP_FILES.index}).`, { file: dir });
   }
+  const warnings: string[] = [];
+  const warn = (w: string) => warnings.push(w);
+  const completed = index.runs.filter((r) => r.status === 'completed');
   const runs: CollectedRun[] = index.runs.map((entry) => {
     const runDir = path.join(dir, entry.dir);
-    const summary: RunSummary | undefined = readRunSummary(runDir);
-    const metrics = readMetrics(runDir);
+    const analyses = entry.status === 'completed' ? summarizeAnalyses(readAnalyses(runDir), baselineFor(entry, completed)?.dir) : undefined;
+    const summary: RunSummary | undefined = readRunSummary(runDir, warn);
+    const metrics = readMetrics(runDir, warn);
     const last = metrics[metrics.length - 1];
-    const lastAnalysed = [...metrics].reverse().find((m) => Number.isFinite(num(m.networkSI)));
-    const layers = summary?.layers?.length ? summary.layers : (lastAnalysed?.layers ?? []);
+    const lastAnalyzed = [...metrics].reverse().find((m) => Number.isFinite(num(m.networkSI)));
+    const layers = summary?.layers?.length ? summary.layers : (lastAnalyzed?.layers ?? []);
     const layerSI: Record<string, number> = {};
     for (const l of layers) layerSI[l.layer] = num(l.meanSI);
     const accs = metrics.map((m) => num(m.testAcc)).filter(Number.isFinite);
@@ -60,9 +66,10 @@ export function collectSweep(sweepDir: string): CollectedSweep {
       epochs: summary?.epochsDone ?? metrics.length,
       testAcc: summary ? num(summary.finalTestAcc) : num(last?.testAcc),
       bestTestAcc: summary ? num(summary.bestTestAcc) : accs.length ? Math.max(...accs) : NaN,
-      networkSI: summary ? num(summary.finalNetworkSI) : num(lastAnalysed?.networkSI),
+      networkSI: summary ? num(summary.finalNetworkSI) : num(lastAnalyzed?.networkSI),
       layerSI,
       overrides: entry.overrides,
+      ...(analyses ? { analyses } : {}),
       runDir,
       config: readJson<RunConfig>(path.join(runDir, RUN_FILES.config)),
       metrics,
@@ -81,7 +88,7 @@ export function collectSweep(sweepDir: string): CollectedSweep {
   });
   const stored = readJson<{ config?: { base?: RunConfig } }>(path.join(dir, SWEEP_FILES.config));
   if (stored?.config?.base) data.baseConfig = stored.config.base;
-  return { index, runs, data };
+  return { index, runs, data, warnings };
 }
 
 /** Report data of a sweep folder (plain file reads; safe to call from the extension host). */

@@ -3,6 +3,7 @@
 // from disk in any browser, offline, without VS Code.
 import type { RunConfig } from '../../protocol/config';
 import type { MeanCI, ReportGroup, SweepReportData } from '../../protocol/sweep';
+import { REPORT_PAGE } from '../../protocol/webviews/report';
 import type { ExportedFigure } from './figureBundle';
 
 function esc(s: string): string {
@@ -16,14 +17,16 @@ function scriptJson(value: unknown): string {
 
 const pct = (x: number | undefined) => (x !== undefined && Number.isFinite(x) ? `${(100 * x).toFixed(2)}%` : 'n/a');
 const num = (x: number | undefined, d = 3) => (x !== undefined && Number.isFinite(x) ? x.toFixed(d) : 'n/a');
-const ci = (m: MeanCI, f: (x: number) => string) => (m.n >= 2 ? `${f(m.mean)} [${f(m.lo)}, ${f(m.hi)}]` : f(m.mean));
+/** Mean [95% CI] (n = k); a clipped end is marked with * (the t interval left [0, 1]; see the note). */
+const ci = (m: MeanCI, f: (x: number) => string) =>
+  m.n >= 2 ? `${f(m.mean)} [${f(m.lo)}, ${f(m.hi)}]${m.clipped ? '*' : ''} (n = ${m.n})` : `${f(m.mean)} (n = ${m.n})`;
 
 function headlineList(g: ReportGroup): string {
   const h = g.headline;
   const items: string[] = [];
   if (h.baselineAcc) {
     items.push(
-      `Baseline (alpha = 0): test accuracy ${esc(ci(h.baselineAcc, pct))}, network SI ${esc(ci(h.baselineSI!, (x) => num(x)))} (mean [95% CI], n = ${h.baselineAcc.n}).`,
+      `Baseline (alpha = 0): test accuracy ${esc(ci(h.baselineAcc, pct))}, network SI ${esc(ci(h.baselineSI!, (x) => num(x)))} (mean [95% CI]).`,
     );
   } else items.push('No baseline (alpha = 0) among the completed runs; reduction factors and costs need one.');
   if (h.maxSIReduction) {
@@ -107,6 +110,7 @@ ${data.groups.length > 1 ? `<h2>${esc(g.label || 'all runs')}</h2>` : ''}
 ${headlineList(g)}
 <h2>Per alpha (mean [95% CI] over seeds)</h2>
 ${alphaTable(g, data.layers)}
+<p class="meta">95% CI: Student t over the seeds (n &minus; 1 degrees of freedom), clipped to [0, 100%] for accuracy and [0, 1] for SI; * marks a clipped interval (with few seeds the t interval is wide and says little).</p>
 </section>`,
     )
     .join('');
@@ -123,7 +127,7 @@ ${alphaTable(g, data.layers)}
 <p class="meta">Loss = cross-entropy &minus; alpha &times; network class selectivity index (Leavitt &amp; Morcos, ICLR 2021). Blue: alpha &lt; 0 discourages selectivity; grey: baseline; red: alpha &gt; 0 encourages it.</p>
 ${groups}
 <h2>Figures</h2>
-<div id="sweep-figures"><div class="sl-sweep-figures">${fallback}</div></div>
+<div id="${REPORT_PAGE.figuresId}"><div class="sl-sweep-figures">${fallback}</div></div>
 <h2>Runs</h2>
 ${runsTable(data)}
 <h2>Files</h2>
@@ -133,7 +137,7 @@ ${runsTable(data)}
 ${input.configs
   .map((r) => `<details><summary>${esc(r.name)}</summary><pre>${esc(JSON.stringify(r.config ?? null, null, 2))}</pre></details>`)
   .join('\n')}
-<script type="application/json" id="sweep-report-data">${scriptJson(data)}</script>
+<script type="application/json" id="${REPORT_PAGE.dataId}">${scriptJson(data)}</script>
 <script>${input.bundle.replace(/<\/script/gi, '<\\/script')}</script>
 </body></html>
 `;

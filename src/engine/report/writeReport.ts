@@ -32,10 +32,10 @@ export interface ReportResult {
 export async function writeSweepReport(sweepDir: string, options: ReportOptions = {}): Promise<ReportResult> {
   const dir = path.resolve(sweepDir);
   const outDir = path.resolve(options.outDir ?? path.join(dir, SWEEP_FILES.reportDir));
-  const { runs, data } = collectSweep(dir);
+  const { runs, data, warnings: readWarnings } = collectSweep(dir);
   const bundle = readReportBundle();
   mkdirSync(path.join(outDir, 'figures'), { recursive: true });
-  const warnings: string[] = [];
+  const warnings: string[] = [...readWarnings];
 
   const csvs = [
     ['runs.csv', runsCsv(runs, data.layers)],

@@ -1,6 +1,8 @@
 // Whole-file writes that are never seen half-done: write a sibling temporary file, then rename over the target.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { toWireJson } from '../../protocol/wire';
+import { crashPoint } from './crashHook';
 
 let counter = 0;
 
@@ -8,6 +10,7 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array): 
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.tmp-${process.pid}-${counter++}`);
   try {
     await fs.promises.writeFile(tmp, data);
+    crashPoint('atomic-rename');
     await fs.promises.rename(tmp, file);
   } catch (e) {
     await fs.promises.rm(tmp, { force: true }).catch(() => undefined);
@@ -15,13 +18,29 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array): 
   }
 }
 
+/** JSON in wire form (NaN as null, typed arrays as lists), indented for people. */
 export function writeJsonAtomic(file: string, value: unknown): Promise<void> {
-  return writeFileAtomic(file, JSON.stringify(value, jsonReplacer, 2) + '\n');
+  return writeFileAtomic(file, toWireJson(value, { indent: 2 }) + '\n');
 }
 
-/** NaN / Infinity are not JSON: they are written as null (readers turn null metrics back into NaN). */
-export function jsonReplacer(_key: string, value: unknown): unknown {
-  if (typeof value === 'number' && !Number.isFinite(value)) return null;
-  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) return Array.from(value as unknown as ArrayLike<number>);
-  return value;
+/** The same, synchronously (small index files written between steps of a sweep, a resume's repairs). */
+export function writeFileAtomicSync(file: string, data: string | Uint8Array): void {
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.tmp-${process.pid}-${counter++}`);
+  try {
+    fs.writeFileSync(tmp, data);
+    crashPoint('atomic-rename');
+    fs.renameSync(tmp, file);
+  } catch (e) {
+    fs.rmSync(tmp, { force: true });
+    throw e;
+  }
+}
+
+export function writeJsonAtomicSync(file: string, value: unknown): void {
+  writeFileAtomicSync(file, toWireJson(value, { indent: 2 }) + '\n');
+}
+
+/** Whether `name` is the temporary file of an interrupted writeFileAtomic. */
+export function isAtomicLeftover(name: string): boolean {
+  return /^\..+\.tmp-\d+-\d+$/.test(name);
 }

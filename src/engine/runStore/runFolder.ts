@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { RUN_FILES } from '../../protocol/runStore';
 import { EngineError } from '../errors';
-import { isProcessAlive } from './processAlive';
+import { acquireLockFile, type HeldLock, readLockHolder } from './lockFile';
 
 function unwritable(dir: string, e: unknown): EngineError {
   const code = (e as NodeJS.ErrnoException)?.code;
@@ -60,31 +60,24 @@ export function ensureWritableDir(dir: string): void {
   }
 }
 
-/** Take the run's lock; a lock of a live other process is an error, a stale one (dead pid) is taken over. */
-export function acquireRunLock(dir: string): void {
+/**
+ * Take the run's lock (exclusively: of two processes asking at once, one gets it). A lock a live other process
+ * holds is refused, naming that process; a stale one (its holder dead or a zombie) is taken over.
+ */
+export function acquireRunLock(dir: string): HeldLock {
   const file = path.join(dir, RUN_FILES.lock);
   try {
-    const held = JSON.parse(fs.readFileSync(file, 'utf8')) as { pid?: number };
-    if (typeof held.pid === 'number' && held.pid !== process.pid && isProcessAlive(held.pid)) {
-      throw new EngineError('RUN_DIR_UNWRITABLE', `Run folder ${dir} is in use by engine process ${held.pid}.`, { file: dir });
-    }
+    return acquireLockFile(file, (held) =>
+      new EngineError('RUN_DIR_UNWRITABLE', `Run folder ${dir} is in use by ${held.pid ? `engine process ${held.pid}` : 'another engine process'}; nothing was changed.`, { file: dir }),
+    );
   } catch (e) {
     if (e instanceof EngineError) throw e;
-    // no lock or an unreadable one: take it
-  }
-  try {
-    fs.writeFileSync(file, JSON.stringify({ pid: process.pid, since: new Date().toISOString() }) + '\n');
-  } catch (e) {
     throw unwritable(dir, e);
   }
 }
 
+/** Removes the run's lock when this process holds it. */
 export function releaseRunLock(dir: string): void {
   const file = path.join(dir, RUN_FILES.lock);
-  try {
-    const held = JSON.parse(fs.readFileSync(file, 'utf8')) as { pid?: number };
-    if (held.pid === process.pid) fs.rmSync(file, { force: true });
-  } catch {
-    // already gone
-  }
+  if (readLockHolder(file)?.pid === process.pid) fs.rmSync(file, { force: true });
 }

@@ -47,37 +47,66 @@ export function encodeSelectivity(
   return { bytes, entry };
 }
 
+/** `count` 4-byte values at byte offset `at` of one epoch file, as a fresh buffer. */
+export type EpochFileRange = (at: number, count: number) => ArrayBuffer;
+
+type LayerEntry = SelectivityIndexEntry['layers'][number];
+
+/** A range reader over a whole epoch file held in memory. Throws RangeError past its end. */
+function rangeOf(bytes: Uint8Array, file: string): EpochFileRange {
+  return (at, count) => {
+    const len = count * 4;
+    if (at < 0 || at + len > bytes.byteLength) throw new RangeError(`selectivity file ${file} is shorter than its index says`);
+    return bytes.buffer.slice(bytes.byteOffset + at, bytes.byteOffset + at + len) as ArrayBuffer;
+  };
+}
+
+/** One layer's SI, preferred classes and class means. */
+export function decodeLayerSelectivity(l: LayerEntry, take: EpochFileRange): LayerSelectivity {
+  return {
+    layer: l.layer,
+    units: l.units,
+    classes: l.classes,
+    si: new Float32Array(take(l.si, l.units)),
+    preferred: new Int32Array(take(l.preferred, l.units)),
+    classMeans: new Float32Array(take(l.classMeans, l.units * l.classes)),
+  };
+}
+
+/**
+ * One layer's class-response histograms, or only unit `unit`'s (its row, with firstUnit set); undefined when the
+ * layer recorded none or has no such unit.
+ */
+export function decodeLayerHistograms(l: LayerEntry, take: EpochFileRange, unit?: number): LayerClassHistograms | undefined {
+  if (l.bins <= 0 || l.edges < 0 || l.counts < 0) return undefined;
+  const perUnitEdges = l.bins + 1;
+  const perUnitCounts = l.classes * l.bins;
+  const first = unit ?? 0;
+  const units = unit === undefined ? l.units : 1;
+  if (!Number.isInteger(first) || first < 0 || first + units > l.units) return undefined;
+  return {
+    layer: l.layer,
+    units,
+    classes: l.classes,
+    bins: l.bins,
+    edges: new Float32Array(take(l.edges + first * perUnitEdges * 4, units * perUnitEdges)),
+    counts: new Uint32Array(take(l.counts + first * perUnitCounts * 4, units * perUnitCounts)),
+    ...(unit === undefined ? {} : { firstUnit: unit }),
+  };
+}
+
 /** Inverse of encodeSelectivity. Throws RangeError when the file is shorter than the index says. */
 export function decodeSelectivity(
   bytes: Uint8Array,
   entry: SelectivityIndexEntry,
 ): { layers: LayerSelectivity[]; histograms: LayerClassHistograms[] } {
-  const take = (at: number, count: number): ArrayBuffer => {
-    const len = count * 4;
-    if (at < 0 || at + len > bytes.byteLength) throw new RangeError(`selectivity file ${entry.file} is shorter than its index says`);
-    return bytes.buffer.slice(bytes.byteOffset + at, bytes.byteOffset + at + len) as ArrayBuffer;
-  };
+  const take = rangeOf(bytes, entry.file);
   const layers: LayerSelectivity[] = [];
   const histograms: LayerClassHistograms[] = [];
   for (const l of entry.layers) {
-    layers.push({
-      layer: l.layer,
-      units: l.units,
-      classes: l.classes,
-      si: new Float32Array(take(l.si, l.units)),
-      preferred: new Int32Array(take(l.preferred, l.units)),
-      classMeans: new Float32Array(take(l.classMeans, l.units * l.classes)),
-    });
-    if (l.bins > 0 && l.edges >= 0 && l.counts >= 0) {
-      histograms.push({
-        layer: l.layer,
-        units: l.units,
-        classes: l.classes,
-        bins: l.bins,
-        edges: new Float32Array(take(l.edges, l.units * (l.bins + 1))),
-        counts: new Uint32Array(take(l.counts, l.units * l.classes * l.bins)),
-      });
-    }
+    layers.push(decodeLayerSelectivity(l, take));
+    const h = decodeLayerHistograms(l, take);
+    if (h) histograms.push(h);
   }
   return { layers, histograms };
 }

@@ -100,13 +100,15 @@ export class SelectivityAccumulator {
     this.binsPerUnit = Float32Array.from(upper, (v) => this.bins / v);
   }
 
-  /** Add one batch: `unitMeans` [b, totalUnits] from BuiltModel.forward, `labels` [b]. Inputs stay the caller's. */
-  add(unitMeans: tf.Tensor2D, labels: tf.Tensor1D): void {
+  /**
+   * Add one batch: `unitMeans` [b, totalUnits] from BuiltModel.forward, `labels` [b]. Inputs stay the caller's.
+   * Reads them asynchronously: on a GPU backend a synchronous read of a GPU tensor throws.
+   */
+  async add(unitMeans: tf.Tensor2D, labels: tf.Tensor1D): Promise<void> {
     const [b, u] = unitMeans.shape;
     if (u !== this.totalUnits) throw new Error(`unitMeans has ${u} units, expected ${this.totalUnits}`);
     if (b === 0) return;
-    const x = unitMeans.dataSync() as Float32Array;
-    const y = labels.dataSync();
+    const [x, y] = (await Promise.all([unitMeans.data(), labels.data()])) as [Float32Array, ArrayLike<number>];
     const U = this.totalUnits;
     const C = this.numClasses;
     const B = this.bins;

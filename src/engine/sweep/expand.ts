@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import type { RunConfig } from '../../protocol/config';
 import { PAPER_ALPHAS } from '../../protocol/config';
 import type { SweepAxis, SweepAxisValue } from '../../protocol/sweep';
+import { MAX_SWEEP_RUNS, quoteString, quoteValue, RESERVED_KEYS } from '../config';
 import { EngineError } from '../errors';
 
 export const ALPHA_PATH = 'selectivity.alpha';
@@ -58,13 +59,14 @@ export function expandSweep(spec: SweepSpec): SweepPlan {
   for (const p of [...otherPaths, ...(alphaAxisValues ? [ALPHA_PATH] : [])]) {
     const values = spec.axes?.[p];
     if (!Array.isArray(values) || values.length === 0) {
-      throw new EngineError('CONFIG_INVALID', `Sweep axis "${p}" must be a non-empty list of values.`, {
+      throw new EngineError('CONFIG_INVALID', `Sweep axis ${axisName(p)} must be a non-empty list of values.`, {
         file: spec.file,
         field: `axes.${p}`,
       });
     }
     checkPath(spec.base, p, spec.file);
   }
+  checkRunCount(spec, otherPaths, alphaValues, seeds, alphaAxisValues !== undefined);
   const keys = shortKeys(otherPaths);
   const axes: SweepAxis[] = [
     ...otherPaths.map((p) => ({ path: p, key: keys.get(p)!, values: spec.axes![p] as SweepAxisValue[] })),
@@ -114,9 +116,33 @@ export function plotAlpha(value: unknown, file?: string, field = 'alphas'): numb
   }
   throw new EngineError(
     'CONFIG_INVALID',
-    `Sweep alpha ${JSON.stringify(value)} is not a number, a list of numbers or a schedule like "0*5 -1*15".`,
+    `Sweep alpha ${quoteValue(value)} is not a number, a list of numbers or a schedule like "0*5 -1*15".`,
     { file, field },
   );
+}
+
+/** The grid's size from its axes' lengths, checked before a single run config is made. */
+function checkRunCount(spec: SweepSpec, otherPaths: string[], alphas: unknown[], seeds: unknown[], alphaAxis: boolean): void {
+  const sizes: Array<{ field: string; what: string; n: number }> = [
+    ...otherPaths.map((p) => ({ field: `axes.${p}`, what: `${axisName(p)} values`, n: (spec.axes![p] as unknown[]).length })),
+    { field: 'seeds', what: 'seeds', n: seeds.length },
+    { field: alphaAxis ? `axes.${ALPHA_PATH}` : 'alphas', what: 'alphas', n: alphas.length },
+  ];
+  const runs = sizes.reduce((product, s) => product * s.n, 1);
+  if (runs <= MAX_SWEEP_RUNS) return;
+  const largest = sizes.reduce((a, b) => (b.n > a.n ? b : a));
+  const factors = sizes.filter((s) => s.n > 1);
+  const shape = factors.slice(0, 4).map((s) => `${s.n} ${s.what}`).join(' x ') + (factors.length > 4 ? ' x …' : '');
+  throw new EngineError(
+    'CONFIG_INVALID',
+    `Sweep would make ${runs.toLocaleString('en-US')} runs (${shape}); one sweep makes at most ${MAX_SWEEP_RUNS.toLocaleString('en-US')}: use fewer values or split it.`,
+    { file: spec.file, field: largest.field },
+  );
+}
+
+/** An axis path as shown in messages: quoted and short. */
+function axisName(p: string): string {
+  return quoteString(p);
 }
 
 /** Short, file-system safe rendering of an axis value for run names. */
@@ -153,22 +179,31 @@ function cartesian(lists: SweepAxisValue[][]): SweepAxisValue[][] {
 }
 
 const TOP_LEVEL = new Set(['model', 'data', 'train', 'selectivity', 'backend']);
+/** What one segment of an axis path may be (the sweep schema's axis pattern). */
+const FIELD_NAME = /^[A-Za-z0-9_]+$/;
 
 /** A dotted path must start at a known section and go through objects (missing leaves are created). */
 function checkPath(base: RunConfig, path: string, file?: string): void {
   const segs = path.split('.');
-  if (!TOP_LEVEL.has(segs[0]) || segs.some((s) => s === '')) {
+  if (!TOP_LEVEL.has(segs[0]) || segs.some((s) => !FIELD_NAME.test(s))) {
     throw new EngineError(
       'CONFIG_INVALID',
-      `Sweep axis "${path}" is not a run config field path (it must start with model., data., train., selectivity. or be "backend").`,
+      `Sweep axis ${axisName(path)} is not a run config field path (it must start with model., data., train., selectivity. or be "backend").`,
       { file, field: `axes.${path}` },
     );
   }
+  const reserved = segs.find((s) => RESERVED_KEYS.has(s));
+  if (reserved !== undefined) {
+    throw new EngineError('CONFIG_INVALID', `Sweep axis ${axisName(path)} names "${reserved}", which is never a config field.`, {
+      file,
+      field: `axes.${path}`,
+    });
+  }
   let node: unknown = base;
   for (const s of segs.slice(0, -1)) {
-    node = (node as Record<string, unknown> | undefined)?.[s];
+    node = ownField(node, s);
     if (node !== undefined && (typeof node !== 'object' || node === null || Array.isArray(node))) {
-      throw new EngineError('CONFIG_INVALID', `Sweep axis "${path}": "${s}" in the base config is not an object.`, {
+      throw new EngineError('CONFIG_INVALID', `Sweep axis ${axisName(path)}: "${s}" in the base config is not an object.`, {
         file,
         field: `axes.${path}`,
       });
@@ -176,11 +211,19 @@ function checkPath(base: RunConfig, path: string, file?: string): void {
   }
 }
 
+/** A field of a config object, never one inherited from its prototype. */
+function ownField(node: unknown, key: string): unknown {
+  return node !== null && typeof node === 'object' && Object.hasOwn(node, key) ? (node as Record<string, unknown>)[key] : undefined;
+}
+
+/** Sets a dotted field, creating missing objects; refuses paths through a prototype ("__proto__", "constructor"). */
 export function setPath(target: object, path: string, value: unknown): void {
   const segs = path.split('.');
+  if (segs.some((s) => RESERVED_KEYS.has(s))) throw new Error(`setPath: ${axisName(path)} goes through a prototype`);
   let node = target as Record<string, unknown>;
   for (const s of segs.slice(0, -1)) {
-    if (typeof node[s] !== 'object' || node[s] === null) node[s] = {};
+    const next = ownField(node, s);
+    if (typeof next !== 'object' || next === null) node[s] = {};
     node = node[s] as Record<string, unknown>;
   }
   node[segs[segs.length - 1]] = value;

@@ -23,6 +23,7 @@ process.on('message', (cmd: SweepCommand) => {
         parallel: cmd.parallel,
         retryFailed: cmd.retryFailed,
         report: cmd.report,
+        attachOnly: cmd.attachOnly,
         onEvent: send,
       });
     } catch (e) {
@@ -39,8 +40,13 @@ process.on('message', (cmd: SweepCommand) => {
   }
 });
 
-// The client went away: stop the runs gracefully (they checkpoint); the sweep resumes when started again.
+// The client went away (the editor closed): local runs stop gracefully (they checkpoint), a Slurm sweep's runs
+// are left to Slurm; either way the sweep resumes (or is followed again) when started again. SIGTERM stops.
 process.on('disconnect', () => {
+  if (handle) handle.detach();
+  else process.exit(0);
+});
+process.on('SIGTERM', () => {
   if (handle) handle.stop();
   else process.exit(0);
 });

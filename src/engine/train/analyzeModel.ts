@@ -9,7 +9,7 @@ import type { BuiltModel } from '../contracts';
 import { EngineError } from '../errors';
 import { buildModel, restoreBuiltModel } from '../models';
 import { latestCheckpointName, RunWriter } from '../runStore';
-import { evaluateAndAnalyse, publishAnalysis } from './heldOutAnalysis';
+import { evaluateAndAnalyze, publishAnalysis } from './heldOutAnalysis';
 import { analysisLayers, checkedConfig, loadData, makeMeta, type SessionEnv } from './session';
 
 export interface AnalyzeRequest {
@@ -64,7 +64,12 @@ export async function analyzeModel(req: AnalyzeRequest, env: SessionEnv): Promis
   let built: BuiltModel | undefined;
   try {
     await writer.writeConfig({ ...config, model: { name: 'user', path: where.path } });
-    const ds = await loadData(config, writer.dir, (m) => emit({ v: 1, type: 'log', runId: req.runId, level: 'info', message: m }));
+    const ds = await loadData(
+      config,
+      writer.dir,
+      (m) => emit({ v: 1, type: 'log', runId: req.runId, level: 'info', message: m }),
+      (p) => emit({ v: 1, type: 'dataDownload', runId: req.runId, dataset: p.title, url: p.url, bytes: p.bytes, total: p.total }),
+    );
     const input = { shape: ds.shape, numClasses: ds.classNames.length };
     built =
       where.kind === 'checkpoint'
@@ -74,7 +79,7 @@ export async function analyzeModel(req: AnalyzeRequest, env: SessionEnv): Promis
     const meta = makeMeta(req.runId, writer.dir, config, ds, built, env, measured, { model: where.path, epochs: 0 });
     await writer.writeMeta(meta);
     emit({ v: 1, type: 'runStarted', runId: req.runId, meta, config });
-    const { test, analysis } = await evaluateAndAnalyse(built, ds, config.train.batchSize, {
+    const { test, analysis } = await evaluateAndAnalyze(built, ds, config.train.batchSize, {
       bins: config.selectivity.histogramBins,
       selectedLayers: measured.selected,
       histogramLayers: measured.histograms,

@@ -2,6 +2,7 @@
 // selectivity analysis from the same forward passes.
 import * as tf from '@tensorflow/tfjs-core';
 import type { BuiltModel, Dataset } from '../contracts';
+import { checkedRead } from '../backend/webgpu';
 import { testBatches } from '../data';
 import type { SelectivityAccumulator } from '../selectivity';
 
@@ -29,7 +30,7 @@ export async function evaluate(
       return { stats: tf.stack([ce, correct]) as tf.Tensor1D, unitMeans: out.unitMeans };
     });
     // The accumulator keeps its own running tensors: call it outside any tidy.
-    accumulator?.add(unitMeans, batch.y);
+    await accumulator?.add(unitMeans, batch.y);
     const next = tf.add(sums, stats) as tf.Tensor1D;
     tf.dispose([sums, stats, unitMeans, batch.x, batch.y]);
     sums = next;
@@ -38,7 +39,7 @@ export async function evaluate(
     // Let IPC messages (stop) in between batches.
     await new Promise<void>((r) => setImmediate(r));
   }
-  const [ceSum, correct] = await sums.data();
+  const [ceSum, correct] = await checkedRead(sums.data(), batchSize);
   sums.dispose();
   return { loss: samples ? ceSum / samples : NaN, acc: samples ? correct / samples : NaN, samples };
 }

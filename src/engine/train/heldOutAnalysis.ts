@@ -10,19 +10,19 @@ import { evaluate, type Evaluation } from './evaluate';
 type AnalysisOptions = Omit<AccumulatorOptions, 'unitLayers' | 'numClasses'>;
 
 /** Test loss and accuracy on the held-out set, with the selectivity analysis in the same pass when `analysis` is given. */
-export async function evaluateAndAnalyse(
+export async function evaluateAndAnalyze(
   built: BuiltModel,
   ds: Dataset,
   batchSize: number,
   analysis: AnalysisOptions,
 ): Promise<{ test: Evaluation; analysis: SelectivityAnalysis }>;
-export async function evaluateAndAnalyse(
+export async function evaluateAndAnalyze(
   built: BuiltModel,
   ds: Dataset,
   batchSize: number,
   analysis?: AnalysisOptions,
 ): Promise<{ test: Evaluation; analysis?: SelectivityAnalysis }>;
-export async function evaluateAndAnalyse(
+export async function evaluateAndAnalyze(
   built: BuiltModel,
   ds: Dataset,
   batchSize: number,

@@ -11,7 +11,7 @@ import { EngineError } from '../errors';
 import type { RunWriter } from '../runStore';
 import { type SelectivityAnalysis, SelectivityLayout } from '../selectivity';
 import { saveCheckpoint, type TrainerState } from './checkpoint';
-import { evaluateAndAnalyse, publishAnalysis } from './heldOutAnalysis';
+import { evaluateAndAnalyze, publishAnalysis } from './heldOutAnalysis';
 import { learningRateAt } from './lrSchedule';
 import { TrainStep } from './trainStep';
 
@@ -45,13 +45,13 @@ export interface TrainingOutcome {
 const yieldToEventLoop = () => new Promise<void>((r) => setImmediate(r));
 
 /** Evaluation of the held-out set, analysing selectivity with bin edges from the previous analysis when asked. */
-function evaluateEpoch(ctx: TrainingContext, analyse: boolean) {
+function evaluateEpoch(ctx: TrainingContext, analyze: boolean) {
   const { built, state, config } = ctx;
-  return evaluateAndAnalyse(
+  return evaluateAndAnalyze(
     built,
     ctx.dataset,
     config.train.batchSize,
-    analyse
+    analyze
       ? {
           bins: config.selectivity.histogramBins,
           upperEdges: state.unitMax && state.unitMax.length === built.totalUnits ? Float32Array.from(state.unitMax) : undefined,

@@ -19,7 +19,7 @@ export function learningRateAt(base: number, schedule: LrScheduleConfig | undefi
       const t = Math.min(1, Math.max(0, (progress - warmup) / span));
       return base * 0.5 * (1 + Math.cos(Math.PI * t));
     }
-    default:
+    case 'constant':
       return base;
   }
 }

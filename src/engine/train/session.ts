@@ -8,20 +8,22 @@ import type { EngineEvent, RunMeta, RunSummary } from '../../protocol/events';
 import { RUN_FILES } from '../../protocol/runStore';
 import { applyDefaults, expandAlpha, type ResolvedRunConfig, validateRunConfig, problemsToMessage } from '../config';
 import type { BuiltModel, Dataset } from '../contracts';
-import { loadDataset } from '../data';
+import { loadDataset, type LoadDatasetOptions } from '../data';
 import { EngineError, toEngineError } from '../errors';
 import { buildModel } from '../models';
 import { chooseHistogramLayers } from '../selectivity';
 import { readMetrics, RunWriter } from '../runStore';
-import { loadLatestCheckpoint, type TrainerState } from './checkpoint';
+import { readLatestCheckpoint, repairCheckpoints, restoreCheckpoint, type TrainerState } from './checkpoint';
 import { trainEpochs, type TrainingOutcome } from './loop';
 
 export interface SessionEnv {
   emit: (e: EngineEvent) => void;
   shouldStop: () => boolean;
-  backend: { name: string; threads: number };
+  backend: { name: string; threads: number; device?: string; skipped?: string[] };
   log?: (m: string) => void;
   progressEveryMs?: number;
+  /** Receives the summary of a run that failed before the error is thrown, also when summary.json could not be written. */
+  failed?: (summary: RunSummary) => void;
 }
 
 export interface StartRunRequest {
@@ -71,12 +73,18 @@ export function analysisLayers(config: ResolvedRunConfig, built: BuiltModel, num
   };
 }
 
-export async function loadData(config: ResolvedRunConfig, runDir: string, log: (m: string) => void): Promise<Dataset> {
+export async function loadData(
+  config: ResolvedRunConfig,
+  runDir: string,
+  log: (m: string) => void,
+  onDownload?: LoadDatasetOptions['onDownload'],
+): Promise<Dataset> {
   return loadDataset(config.data, {
     baseDir: path.dirname(runDir),
     cacheDir: path.join(path.dirname(runDir), '.cache'),
     seed: config.train.seed,
     log,
+    onDownload,
   });
 }
 
@@ -99,6 +107,8 @@ export function makeMeta(
     dataset: ds.name,
     backend: env.backend.name,
     threads: env.backend.threads,
+    ...(env.backend.device ? { backendDevice: env.backend.device } : {}),
+    ...(env.backend.skipped?.length ? { backendSkipped: env.backend.skipped } : {}),
     params: built.params,
     inputShape: [...ds.shape],
     classNames: ds.classNames,
@@ -137,8 +147,7 @@ export async function resumeRun(runId: string, runDir: string, env: SessionEnv):
   const writer = RunWriter.reopen(runDir);
   let config: ResolvedRunConfig;
   try {
-    const saved = JSON.parse(fs.readFileSync(path.join(writer.dir, RUN_FILES.config), 'utf8')) as RunConfig;
-    config = checkedConfig(saved, path.join(writer.dir, RUN_FILES.config));
+    config = checkedConfig(readSavedConfig(writer.dir), path.join(writer.dir, RUN_FILES.config));
   } catch (e) {
     await writer.close();
     throw e;
@@ -146,9 +155,28 @@ export async function resumeRun(runId: string, runDir: string, env: SessionEnv):
   return runSession(runId, writer, config, env, 'resume');
 }
 
+/** The run's config.json, or CONFIG_UNREADABLE naming it. */
+function readSavedConfig(dir: string): RunConfig {
+  const file = path.join(dir, RUN_FILES.config);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new EngineError('CONFIG_UNREADABLE', `${file} cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)}); the run cannot be resumed.`, { file });
+  }
+  try {
+    return JSON.parse(text) as RunConfig;
+  } catch {
+    throw new EngineError('CONFIG_UNREADABLE', `${file} is not valid JSON (damaged?); the run cannot be resumed without it.`, { file });
+  }
+}
+
 async function runSession(runId: string, writer: RunWriter, config: ResolvedRunConfig, env: SessionEnv, mode: 'resume' | undefined): Promise<RunSummary> {
   const log = env.log ?? (() => undefined);
+  // Epochs of the newest checkpoint written or resumed from: what a failed run's summary can count as done.
+  let committed = 0;
   const emit = (e: EngineEvent) => {
+    if (e.type === 'checkpoint') committed = e.epoch;
     env.emit(e);
     writer.appendEvent(e).catch((err) => log(`events.jsonl: ${String(err)}`));
   };
@@ -158,15 +186,25 @@ async function runSession(runId: string, writer: RunWriter, config: ResolvedRunC
   let state = freshState();
   let outcome: TrainingOutcome | undefined;
   let meta: RunMeta | undefined;
+  // A resume that fails before it changed anything leaves the run (and its summary) as it was.
+  let touched = mode !== 'resume';
+  let abandoned = false;
   try {
     const alphas = expandAlpha(config.selectivity.alpha, config.train.epochs);
     if (!mode) await writer.writeConfig(config);
-    const ds = await loadData(config, writer.dir, (m) => emit({ v: 1, type: 'log', runId, level: 'info', message: m }));
+    // A resume reads its checkpoint first: a damaged one is reported before any data is loaded.
+    const saved = mode === 'resume' ? await readLatestCheckpoint(writer.dir) : undefined;
+    const ds = await loadData(
+      config,
+      writer.dir,
+      (m) => emit({ v: 1, type: 'log', runId, level: 'info', message: m }),
+      (p) => emit({ v: 1, type: 'dataDownload', runId, dataset: p.title, url: p.url, bytes: p.bytes, total: p.total }),
+    );
     const input = { shape: ds.shape, numClasses: ds.classNames.length };
     optimizer = tf.train.momentum(config.train.lr, config.train.momentum);
     let resumedFrom: number | undefined;
     if (mode === 'resume') {
-      const ckpt = await loadLatestCheckpoint(writer.dir, input);
+      const ckpt = saved && (await restoreCheckpoint(saved, input));
       if (ckpt) {
         built = ckpt.built;
         state = ckpt.state;
@@ -174,6 +212,11 @@ async function runSession(runId: string, writer: RunWriter, config: ResolvedRunC
         tf.dispose(ckpt.optimizerWeights.map((w) => w.tensor));
         resumedFrom = state.epochsDone;
       }
+      committed = state.epochsDone;
+      touched = true;
+      // What a crash or a full disk left past the checkpoint is dropped: those epochs are trained again.
+      const notes = [...(await writer.reconcile(state.epochsDone)), ...(await repairCheckpoints(writer.dir))];
+      for (const note of notes) emit({ v: 1, type: 'log', runId, level: 'warn', message: `Resuming ${path.basename(writer.dir)}: ${note}` });
     }
     built ??= await buildModel(config.model, input, config.train.seed, process.cwd());
     const layers = analysisLayers(config, built, ds.classNames.length);
@@ -202,19 +245,23 @@ async function runSession(runId: string, writer: RunWriter, config: ResolvedRunC
       progressEveryMs: env.progressEveryMs,
       log,
     });
-    const summary = makeSummary(runId, writer.dir, outcome.outcome, state, started);
+    const summary = makeSummary(runId, writer.dir, outcome.outcome, state.epochsDone, state, started);
     await writer.writeSummary(summary);
     emit({ v: 1, type: 'runFinished', runId, summary });
     return summary;
   } catch (e) {
     const err = toEngineError(e);
-    const summary = { ...makeSummary(runId, writer.dir, 'failed', state, started), error: err.message };
-    await writer.writeSummary(summary).catch(() => undefined);
+    const summary = { ...makeSummary(runId, writer.dir, 'failed', committed, state, started), error: err.message };
+    // A new run refused before it began (config, data, model) leaves no folder that looks like a failed run.
+    abandoned = !mode && !meta;
+    if (touched && !abandoned) await writer.writeSummary(summary).catch(() => undefined);
+    if (touched) env.failed?.(summary);
     throw err;
   } finally {
     built?.dispose();
     disposeOptimizer(optimizer);
-    await writer.close();
+    if (abandoned) await writer.discardUnstarted();
+    else await writer.close();
   }
 }
 
@@ -226,14 +273,16 @@ function disposeOptimizer(optimizer: tf.MomentumOptimizer | undefined): void {
   if (lr && !lr.isDisposed) lr.dispose();
 }
 
-function makeSummary(runId: string, dir: string, runState: RunSummary['state'], state: TrainerState, started: number): RunSummary {
-  const metrics = readMetrics(dir);
+/** The run's summary with `epochsDone` epochs counted as done (those of its newest checkpoint). */
+function makeSummary(runId: string, dir: string, runState: RunSummary['state'], epochsDone: number, state: TrainerState, started: number): RunSummary {
+  // An epoch evaluated but never checkpointed (the checkpoint failed) is trained again on resume: not counted.
+  const metrics = readMetrics(dir).filter((m) => m.epoch <= epochsDone);
   const last = metrics.at(-1);
   const analysed = metrics.filter((m) => Number.isFinite(m.networkSI)).at(-1);
   return {
     runId,
     state: runState,
-    epochsDone: state.epochsDone,
+    epochsDone,
     finalTestAcc: last?.testAcc ?? NaN,
     finalNetworkSI: analysed?.networkSI ?? NaN,
     bestTestAcc: metrics.reduce((b, m) => Math.max(b, m.testAcc), state.bestTestAcc || 0),

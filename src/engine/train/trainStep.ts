@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Batch, BuiltModel } from '../contracts';
 import { type SelectivityLayout, selectivityRegularizer } from '../selectivity';
+import { checkedRead } from '../backend/webgpu';
 
 export interface TrainSums {
   ceSum: number;
@@ -15,6 +16,7 @@ export class TrainStep {
   /** [ceSum, siSum, correct] since the last reset. */
   private sums: tf.Tensor1D;
   private count = 0;
+  private batchSize = 0;
   private readonly decayed: tf.Variable[];
   private readonly variables: tf.Variable[];
 
@@ -57,11 +59,12 @@ export class TrainStep {
     stats!.dispose();
     this.sums = next;
     this.count += batch.size;
+    this.batchSize = batch.size;
   }
 
   /** Read the sums back (one small sync). */
   async read(): Promise<TrainSums> {
-    const [ceSum, siSum, correct] = await this.sums.data();
+    const [ceSum, siSum, correct] = await checkedRead(this.sums.data(), this.batchSize);
     return { ceSum, siSum, correct, count: this.count };
   }
 

@@ -1,0 +1,318 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- page callbacks run in the browser and fixtures are untyped JSON */
+// Issue 13's details as drawn in Chromium: what the panel and the side bar show before the first epoch, with
+// same-named runs, with arrays the host sends only on request, at 200 classes and with a 49-layer network.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import { frame, loadFixture, openApp, send, sendEvents, typed, useBrowser } from './harness';
+
+declare const document: any;
+
+const FIXTURE = 'mnist-small-cnn-synthetic.json';
+
+const web = useBrowser();
+
+
+
+function fixture(): any[] {
+  const events = loadFixture(FIXTURE);
+  // A schedule that starts at -1: the header must say so before the first epoch ends.
+  events[1].config.selectivity.alpha = '-1*2 0*1';
+  return events;
+}
+
+const selectivityOf = (events: any[], epoch: number) => events.find((e) => e.type === 'selectivity' && e.epoch === epoch);
+const posted = (page: Page): Promise<any[]> => page.evaluate(() => (globalThis as any).__posted);
+
+async function pickLayer(page: Page, layer: string): Promise<void> {
+  await page.evaluate((name) => {
+    const select = document.querySelector('.run-tab .layer-select');
+    select.value = name;
+    select.dispatchEvent(new (globalThis as any).Event('change'));
+  }, layer);
+  await frame(page);
+}
+
+/** Boxes of two elements overlap. */
+async function overlap(page: Page, a: string, b: string): Promise<boolean> {
+  return page.evaluate(
+    ([sa, sb]) => {
+      const ra = document.querySelector(sa).getBoundingClientRect();
+      const rb = document.querySelector(sb).getBoundingClientRect();
+      return ra.left < rb.right && rb.left < ra.right && ra.top < rb.bottom && rb.top < ra.bottom;
+    },
+    [a, b] as [string, string],
+  );
+}
+
+describe('before the first epoch', () => {
+  it('the Live view has no run header without a run (detail 1)', async () => {
+    const page = await openApp(web.browser, web.url, { surface: 'sidebar', width: 320, height: 600 });
+    await send(page, { type: 'snapshot', surface: 'sidebar', runs: [] });
+    assert.equal(await page.isVisible('text=No runs yet'), true);
+    assert.equal(await page.isHidden('.run-header'), true);
+    assert.equal(await page.isHidden('.state-badge'), true);
+    assert.equal(await page.isHidden('vscode-progress-bar'), true);
+    await page.close();
+  });
+
+  it("alpha reads the config's first alpha and the charts wait without made-up axes (details 2, 3, 9)", async () => {
+    const events = fixture();
+    for (const surface of ['panel', 'sidebar'] as const) {
+      const page = await openApp(web.browser, web.url, { surface, width: 1200, height: 900 });
+      await send(page, { type: 'snapshot', surface, runs: [] });
+      await sendEvents(page, events.slice(0, 3));
+      assert.equal(await page.textContent('[data-fact="alpha"] dd'), '-1', `${surface}: alpha before epoch 1`);
+      if (surface === 'panel') {
+        assert.deepEqual(
+          await page.$$eval('.curves text.waiting', (t) => t.map((x) => x.textContent)),
+          ['Waiting for the first epoch…', 'Waiting for the first epoch…', 'Waiting for the first epoch…'],
+        );
+        assert.equal(await page.$$eval('.curves .axis', (a) => a.length), 0, 'no axes before there is data');
+        await sendEvents(page, events.slice(3, 6));
+        assert.equal(await page.$$eval('.curves text.waiting', (t) => t.length), 0);
+        assert.deepEqual(await page.$$eval('.curves text.x-title', (t) => t.map((x) => x.textContent)), ['epoch', 'epoch', 'epoch']);
+      }
+      await page.close();
+    }
+  });
+});
+
+describe('the Live view (detail 11)', () => {
+  it('keeps the SVG/PNG buttons off the Layer label', async () => {
+    const page = await openApp(web.browser, web.url, { surface: 'sidebar', width: 320, height: 720 });
+    await send(page, { type: 'snapshot', surface: 'sidebar', runs: [] });
+    await sendEvents(page, fixture());
+    await page.hover('.sidebar-hist');
+    await page.waitForSelector('.sidebar-hist .export-bar');
+    assert.equal(await overlap(page, '.sidebar-hist .export-bar', '.sidebar-hist .control label'), false);
+    assert.equal(await overlap(page, '.sidebar-hist .export-bar', '.sidebar-hist .layer-select'), false);
+    await page.close();
+  });
+});
+
+describe('two runs of one config (detail 4)', () => {
+  it('the run picker tells them apart by start time and alpha', async () => {
+    const events = fixture();
+    const a = events[1];
+    const b = { ...a, runId: 'second-run', meta: { ...a.meta, runId: 'second-run', startedAt: '2025-01-02T10:30:00.000Z' } };
+    const page = await openApp(web.browser, web.url, { surface: 'panel' });
+    await send(page, { type: 'snapshot', surface: 'panel', runs: [] });
+    await sendEvents(page, [a, b]);
+    const options = await page.$$eval('.run-select vscode-option', (o) => o.map((x) => x.textContent));
+    assert.equal(options.length, 2);
+    assert.notEqual(options[0], options[1]);
+    assert.match(options[0] ?? '', /started 2025-01-02 10:30:00 · α -1/);
+    assert.match(options[1] ?? '', /started 2025-01-01 00:00:00 · α -1/);
+    await page.close();
+  });
+});
+
+describe('the panel on a finished run', () => {
+  let page: Page;
+  const events = fixture();
+
+  before(async () => {
+    page = await openApp(web.browser, web.url, { surface: 'panel', width: 1280, height: 1000 });
+    await send(page, { type: 'snapshot', surface: 'panel', runs: [] });
+    await sendEvents(page, events);
+    await pickLayer(page, 'fc1');
+  });
+  after(() => page.close());
+
+  it('titles the count axis and labels the bin chips (details 9, 10)', async () => {
+    assert.equal(await page.textContent('.hist-card text.y-label'), 'units');
+    await page.click('.hist-card rect.bar[data-count]:not([data-count="0"])');
+    await frame(page);
+    const chip = await page.$eval('.bin-units .chip', (c) => ({
+      unit: c.getAttribute('data-unit'),
+      si: c.querySelector('.chip-si').textContent,
+      cls: c.querySelector('.chip-class').textContent,
+    }));
+    const fc1 = selectivityOf(events, 3).layers[2];
+    const unit = Number(chip.unit);
+    assert.equal(chip.si, `SI ${typed(fc1.si)[unit].toFixed(3)}`);
+    assert.equal(chip.cls, `prefers ${events[1].meta.classNames[typed(fc1.preferred)[unit]]}`);
+  });
+
+  it('keeps the heatmap tooltip on its unit when new data arrives (detail 7)', async () => {
+    const last = selectivityOf(events, 3);
+    const fc1 = last.layers[2];
+    const si = typed(fc1.si);
+    const order = si.map((v, u) => [v, u]).sort((x, y) => y[0] - x[0] || x[1] - y[1]).map((x) => x[1]);
+    await page.focus('.heat-canvas');
+    await page.keyboard.press('Home');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    const unit = order[2];
+    assert.match((await page.textContent('.heatmap .tooltip')) ?? '', new RegExp(`^Unit ${unit} \\(rank 3 of 32\\), SI ${si[unit].toFixed(3)}`));
+    // A new analysis where that unit became the most selective.
+    const next = JSON.parse(JSON.stringify(last));
+    next.epoch = 4;
+    next.layers[2].si.data[unit] = 0.999;
+    await sendEvents(page, [next]);
+    assert.equal(await page.isVisible('.heatmap .tooltip'), true);
+    assert.match((await page.textContent('.heatmap .tooltip')) ?? '', new RegExp(`^Unit ${unit} \\(rank 1 of 32\\), SI 0\\.999`));
+    assert.match((await page.textContent('.heatmap [aria-live]')) ?? '', new RegExp(`Unit ${unit} \\(rank 1`));
+  });
+
+  it('titles the unit bar chart and keeps "μ rest" off the bars (details 9, 11)', async () => {
+    const classes = 200;
+    await page.evaluate(
+      ([id, c]) => {
+        const h = (globalThis as any).harness;
+        h.send({ type: 'event', event: h.bigLayerEvent(id, 5, 64, c) });
+      },
+      [events[1].runId, classes] as [string, number],
+    );
+    await frame(page);
+    await page.click('.heat-canvas', { position: { x: 4, y: 2 } });
+    await frame(page);
+    // 199 bars in one path, the preferred one a rect on top.
+    assert.equal(await page.getAttribute('.unit-bars path.bar-area', 'data-classes'), String(classes));
+    assert.equal(await page.$$eval('.unit-bars path.bar-area', (p) => (p[0].getAttribute('d').match(/M/g) ?? []).length), classes - 1);
+    assert.equal(await page.$$eval('.unit-bars rect.bar.preferred', (r) => r.length), 1);
+    assert.equal(await page.textContent('.unit-bars text.y-title'), 'mean activation');
+    assert.match((await page.textContent('.unit-bars text.x-title')) ?? '', /^class/);
+    const { label, barsTop } = await page.evaluate(() => {
+      const text = document.querySelector('.unit-bars .rest-key text').getBoundingClientRect();
+      const tops = Array.from(document.querySelectorAll('.unit-bars .bar')).map((r: any) => r.getBoundingClientRect().top);
+      return { label: { bottom: text.bottom, text: document.querySelector('.unit-bars .rest-key text').textContent }, barsTop: Math.min(...tops) };
+    });
+    assert.match(label.text, /^μ rest = /);
+    assert.ok(label.bottom <= barsTop + 0.5, `the μ rest key (bottom ${label.bottom}) sits above the tallest bar (top ${barsTop})`);
+  });
+});
+
+describe('arrays the host sends on request (detail 8)', () => {
+  it('asks for a layer, says it is loading, then why it is missing, then draws it', async () => {
+    const events = fixture();
+    const runId = events[1].runId;
+    const strip = (e: any) =>
+      e.type === 'selectivity'
+        ? { ...e, layers: e.layers.map((l: any) => ({ ...l, classMeans: { $typed: 'Float32Array', data: [] } })) }
+        : e.type === 'classResponses'
+          ? { ...e, layers: [] }
+          : e;
+    const page = await openApp(web.browser, web.url, { surface: 'panel', width: 1280, height: 1000 });
+    await send(page, { type: 'snapshot', surface: 'panel', runs: [] });
+    await sendEvents(page, events.map(strip));
+    const requests = (await posted(page)).filter((m) => m.type === 'requestLayer');
+    assert.deepEqual(requests.at(-1), { type: 'requestLayer', runId, epoch: 3, layer: 'conv1' });
+    assert.equal(await page.textContent('.heatmap .empty'), 'Loading the class means of epoch 3…');
+    assert.equal(await page.isHidden('.heat-legend-row'), true, 'no legend for pixels that are not there');
+    // The SI histogram does not wait: SI came with the event.
+    assert.equal(await page.$$eval('.hist-card rect.bar', (r) => r.length), 20);
+
+    const reason = 'The class means of conv1 at epoch 3 were dropped from memory and the run folder has none for that epoch.';
+    await send(page, { type: 'layerData', runId, epoch: 3, layer: 'conv1', missing: reason });
+    assert.equal(await page.textContent('.heatmap .empty'), `No class means for epoch 3: ${reason}`);
+    assert.equal(await page.isHidden('.heat-legend-row'), true);
+
+    await pickLayer(page, 'fc1');
+    const full = selectivityOf(events, 3).layers[2];
+    assert.deepEqual((await posted(page)).filter((m) => m.type === 'requestLayer').at(-1), { type: 'requestLayer', runId, epoch: 3, layer: 'fc1' });
+    await send(page, { type: 'layerData', runId, epoch: 3, layer: 'fc1', selectivity: full });
+    assert.equal(await page.isHidden('.heatmap .empty'), true);
+    assert.equal(await page.isVisible('.heat-legend-row'), true);
+    assert.equal(await page.getAttribute('.heat-canvas', 'data-units'), '32');
+
+    // A unit's histograms: asked for, then drawn from the one unit's slice.
+    await page.click('.heat-canvas', { position: { x: 4, y: 2 } });
+    await frame(page);
+    const unit = Number(await page.getAttribute('.unit-view', 'data-unit'));
+    assert.deepEqual((await posted(page)).filter((m) => m.type === 'requestUnitHistograms').at(-1), {
+      type: 'requestUnitHistograms',
+      runId,
+      epoch: 3,
+      layer: 'fc1',
+      unit,
+    });
+    assert.equal(await page.textContent('.multiples .hint'), 'Loading the histograms of this unit…');
+    const h = events.filter((e) => e.type === 'classResponses').at(-1).layers[2];
+    const B = h.bins;
+    const C = h.classes;
+    const slice = {
+      layer: 'fc1',
+      units: 1,
+      classes: C,
+      bins: B,
+      firstUnit: unit,
+      edges: { $typed: 'Float32Array', data: typed(h.edges).slice(unit * (B + 1), (unit + 1) * (B + 1)) },
+      counts: { $typed: 'Uint32Array', data: typed(h.counts).slice(unit * C * B, (unit + 1) * C * B) },
+    };
+    await send(page, { type: 'layerData', runId, epoch: 3, layer: 'fc1', unit, histograms: slice });
+    assert.equal(await page.$$eval('.multiples figure', (f) => f.length), 10);
+    const n = await page.$$eval('.multiples .mini-n', (t) => t.map((x) => x.textContent));
+    const counts = typed(h.counts);
+    const expected = Array.from({ length: C }, (_, c) => counts.slice((unit * C + c) * B, (unit * C + c + 1) * B).reduce((x, y) => x + y, 0));
+    assert.deepEqual([...n].sort(), expected.map((t) => (t > 0 ? `n = ${t}` : 'no samples recorded')).sort());
+    // The panel told the host which layer and unit it follows.
+    assert.deepEqual((await posted(page)).filter((m) => m.type === 'showLayer').at(-1), { type: 'showLayer', runId, layer: 'fc1', unit });
+    await page.close();
+  });
+});
+
+describe('a 49-layer network (per-layer curves)', () => {
+  it('draws one line per stage with the shown layer highlighted; "all layers" draws every layer', async () => {
+    const events = fixture();
+    const names = ['relu', ...[3, 4, 6, 3].flatMap((blocks, s) => Array.from({ length: blocks * 3 }, (_, i) => `layer${s + 1}.${Math.floor(i / 3)}.relu${(i % 3) + 1}`))];
+    assert.equal(names.length, 49);
+    const start = { ...events[1], meta: { ...events[1].meta, layers: names.map((name) => ({ name, units: 4, kind: 'conv' })) } };
+    const epochs = [1, 2, 3].map((epoch) => ({
+      ...events.find((e) => e.type === 'epoch'),
+      metrics: { ...events.find((e) => e.type === 'epoch').metrics, epoch, layers: names.map((layer, i) => ({ layer, units: 4, meanSI: 0.1 + i / 100 + epoch / 50 })) },
+    }));
+    const page = await openApp(web.browser, web.url, { surface: 'panel', width: 1280, height: 1000 });
+    await send(page, { type: 'snapshot', surface: 'panel', runs: [] });
+    await sendEvents(page, [start, ...epochs]);
+    const series = () => page.$$eval('.curves .chart-card:nth-child(3) path.series', (p) => p.length);
+    const legend = () => page.$$eval('.curves .chart-card:nth-child(3) .legend .item .label', (l) => l.map((x) => x.textContent));
+    // 5 stages (stem + 4), the layer shown below (the first), network SI and train SI.
+    assert.equal(await series(), 5 + 1 + 2);
+    assert.deepEqual((await legend()).slice(0, 6), [
+      'relu (1 layer) mean SI',
+      'layer1 (9 layers) mean SI',
+      'layer2 (12 layers) mean SI',
+      'layer3 (18 layers) mean SI',
+      'layer4 (9 layers) mean SI',
+      'relu mean SI (shown below)',
+    ]);
+    await page.evaluate(() => {
+      const s = document.querySelector('.layer-curves');
+      s.value = 'all';
+      s.dispatchEvent(new (globalThis as any).Event('change'));
+    });
+    await frame(page);
+    assert.equal(await series(), 49 + 2);
+    await page.evaluate(() => {
+      const s = document.querySelector('.layer-curves');
+      s.value = 'selected';
+      s.dispatchEvent(new (globalThis as any).Event('change'));
+    });
+    await frame(page);
+    assert.equal(await series(), 1 + 2);
+    await page.close();
+  });
+});
+
+describe('curves scrolled out of view', () => {
+  it('catch up with the epochs that came meanwhile when they show again', async () => {
+    const events = fixture();
+    const cut = events.findIndex((e) => e.type === 'checkpoint' && e.epoch === 2) + 1;
+    const page = await openApp(web.browser, web.url, { surface: 'panel', width: 1280, height: 300 });
+    await send(page, { type: 'snapshot', surface: 'panel', runs: [] });
+    await sendEvents(page, events.slice(0, cut));
+    const points = () => page.$eval('.curves .chart-card:nth-child(2) path.series', (p) => (p.getAttribute('d').match(/[ML]/g) ?? []).length);
+    assert.equal(await points(), 2);
+    await page.evaluate(() => (globalThis as any).scrollTo(0, document.body.scrollHeight));
+    await frame(page);
+    await sendEvents(page, events.slice(cut));
+    assert.equal(await points(), 2, 'not redrawn while out of view');
+    await page.evaluate(() => (globalThis as any).scrollTo(0, 0));
+    await frame(page);
+    await frame(page);
+    assert.equal(await points(), 3);
+    await page.close();
+  });
+});

@@ -1,2 +1,0 @@
-// esbuild bundles imported CSS into dist/webview.css.
-declare module '*.css';

@@ -1,0 +1,263 @@
+// The full panel: header, training curves, SI histogram + units x classes heatmap with layer picker and
+// epoch scrubber, the selected unit's class responses, and the Sweep tab.
+import { findLayer } from '../../src/protocol/runView';
+import type { LayerSelectivity } from '../../src/protocol/selectivity';
+import { SIHistogram } from '../shared/charts/siHistogram';
+import { LayerPicker } from '../shared/controls';
+import { ChangeGate, el } from '../shared/dom';
+import { className, fmtSI } from '../shared/format';
+import { RunHeader } from '../shared/runHeader';
+import type { Availability } from '../shared/layerData';
+import { resolve, type Resolved } from '../shared/selection';
+import type { HeatmapNorm, Store } from '../shared/store';
+import { palette } from '../shared/theme';
+import type { HostChannel } from '../shared/vscodeApi';
+import { AnalysesSection } from './analyses/analysesSection';
+import type { AnalysesState } from './analyses/analysesState';
+import { TopInputsView } from './analyses/topInputsView';
+import { Curves } from './curves';
+import { EpochScrubber } from './epochScrubber';
+import { Heatmap, unitsBySI } from './heatmap';
+import { UnitView, type UnitResponses } from './unitView';
+
+export interface PanelView {
+  render(): void;
+  sweepRoot: HTMLElement;
+}
+
+export function createPanel(app: HTMLElement, store: Store, analyses: AnalysesState, post: HostChannel<'panel'>['post']): PanelView {
+  const header = new RunHeader(app, false, {
+    onPickRun: (runId) => {
+      store.select({ activeRunId: runId });
+      post({ type: 'selectRun', runId });
+    },
+    onStop: (runId) => post({ type: 'stopRun', runId }),
+  });
+
+  const tabs = el('vscode-tabs', { attrs: { 'selected-index': store.ui.tab === 'sweep' ? 1 : 0 } });
+  const runPanel = el('vscode-tab-panel', { className: 'run-tab' });
+  const sweepRoot = el('vscode-tab-panel', { className: 'sweep-tab', attrs: { id: 'sweep-root' } });
+  tabs.append(
+    el('vscode-tab-header', { text: 'Run', attrs: { slot: 'header', 'data-tab': 'run' } }),
+    runPanel,
+    el('vscode-tab-header', { text: 'Sweep', attrs: { slot: 'header', 'data-tab': 'sweep' } }),
+    sweepRoot,
+  );
+  tabs.addEventListener('vsc-tabs-select', (e) => {
+    const index = (e as CustomEvent<{ selectedIndex: number }>).detail.selectedIndex;
+    store.select({ tab: index === 1 ? 'sweep' : 'run' });
+  });
+  app.appendChild(tabs);
+
+  const empty = el('div', { className: 'empty-state' }, [
+    el('h2', { text: 'No runs yet' }),
+    el('p', { text: 'Start a run from a *.selectivity.json file (Selectivity Lens: Start Run) to watch it here.' }),
+  ]);
+  runPanel.appendChild(empty);
+  const content = el('div', { className: 'run-content' });
+  runPanel.appendChild(content);
+
+  const training = section(content, 'Training');
+  const curves = new Curves(training);
+
+  const sel = section(content, 'Selectivity');
+  const toolbar = el('div', { className: 'toolbar' });
+  sel.appendChild(toolbar);
+  const layerPicker = new LayerPicker(toolbar, (layer) => store.select({ layer }));
+  const scrubber = new EpochScrubber(toolbar, (epoch) => store.select({ epoch }));
+  const normSelect = el('vscode-single-select', { attrs: { id: 'norm-select', 'aria-label': 'Heatmap colour scale' } }) as HTMLElement & {
+    value: string;
+  };
+  normSelect.append(
+    el('vscode-option', { text: 'per unit', attrs: { value: 'row' } }),
+    el('vscode-option', { text: 'whole layer', attrs: { value: 'global' } }),
+  );
+  normSelect.addEventListener('change', () => store.select({ norm: normSelect.value as HeatmapNorm }));
+  toolbar.appendChild(el('div', { className: 'control' }, [el('label', { text: 'Scale', attrs: { for: 'norm-select' } }), normSelect]));
+  const networkSI = el('div', { className: 'network-si', attrs: { 'aria-live': 'polite' } });
+  toolbar.appendChild(networkSI);
+
+  const grid = el('div', { className: 'sel-grid' });
+  sel.appendChild(grid);
+  const histStats = el('p', { className: 'layer-stats' });
+  const histCard = el('div', { className: 'chart-card hist-card' }, [el('h4', { className: 'chart-title', text: 'SI distribution' }), histStats]);
+  const heatCard = el('div', { className: 'chart-card heat-card' });
+  const heatTitle = el('h4', { className: 'chart-title' });
+  heatCard.appendChild(heatTitle);
+  grid.append(histCard, heatCard);
+  // A unit is always picked in the layer on screen (which may be the default layer, never picked explicitly).
+  const selectUnit = (unit: number) => store.select({ unit, layer: resolve(store).layerName });
+  const histogram = new SIHistogram(histCard, { height: 200, bins: 20, interactive: true, onSelectUnit: selectUnit });
+  const heatmap = new Heatmap(heatCard, { maxHeight: 420, onSelectUnit: selectUnit });
+  const unitView = new UnitView(
+    content,
+    () => store.select({ unit: undefined }),
+    (delta) => {
+      const r = resolve(store);
+      if (!r.layer || r.unit === undefined) return;
+      const order = unitsBySI(r.layer.si);
+      const next = order[order.indexOf(r.unit) + delta];
+      if (next !== undefined) store.select({ unit: next, layer: r.layerName });
+    },
+  );
+
+  const topInputs = new TopInputsView(
+    unitView.root,
+    () => r0() && post({ type: 'runAnalysis', runId: r0()!, kind: 'topInputs' }),
+    () => r0() && post({ type: 'cancelAnalysis', runId: r0()!, kind: 'topInputs' }),
+  );
+  // A picker inside the analyses (ablation mode, similarity run or measure) redraws them.
+  let analysesPicks = 0;
+  const analysesSection = new AnalysesSection(content, analyses, post, () => {
+    analysesPicks++;
+    store.changed();
+  });
+  /** The run on screen. */
+  const r0 = () => resolve(store).run?.runId;
+
+  const histGate = new ChangeGate();
+  const analysesGate = new ChangeGate();
+  const heatGate = new ChangeGate();
+  const unitGate = new ChangeGate();
+  let lastUnit: number | undefined;
+  let shown = '';
+
+  /** Tells the host which layer and unit to send along with new epochs (only while following the newest). */
+  function announceShown(r: Resolved): void {
+    if (!r.run) return;
+    const following = store.ui.epoch === undefined;
+    const message = { type: 'showLayer' as const, runId: r.run.runId, layer: following ? r.layerName : undefined, unit: following ? r.unit : undefined };
+    const key = JSON.stringify(message);
+    if (key === shown) return;
+    shown = key;
+    post(message);
+  }
+
+  function render(): void {
+    const r = resolve(store);
+    header.update(store.runs, r.run);
+    empty.hidden = !!r.run;
+    content.hidden = !r.run;
+    if (!r.run) return;
+    announceShown(r);
+    if (analyses.needsRequest(r.run.runId)) post({ type: 'requestAnalyses', runId: r.run.runId });
+    curves.update(r.run, r.layerName);
+    const analysed = r.entry?.layers.map((l) => l.layer) ?? [];
+    layerPicker.update(r.layerNames.filter((n) => analysed.length === 0 || analysed.includes(n)), r.layerName);
+    const epochs = r.run.selectivity.map((s) => s.epoch);
+    scrubber.update(epochs, r.entry?.epoch, store.ui.epoch === undefined);
+    if (normSelect.value !== store.ui.norm) normSelect.value = store.ui.norm;
+    networkSI.textContent = r.entry ? `Network SI ${fmtSI(r.entry.networkSI)} at epoch ${r.entry.epoch}` : 'Waiting for the first analysis…';
+
+    const pal = palette();
+    if (histGate.changed([r.layer, r.layerStatus, r.unit, r.classNames, pal.version])) {
+      histStats.textContent = r.layer ? layerStatsText(r.layer) : r.layerStatus === 'loading' && r.entry ? `Loading epoch ${r.entry.epoch}…` : '';
+      histogram.update(
+        r.layer && r.entry
+          ? {
+              si: r.layer.si,
+              layer: r.layer.layer,
+              epoch: r.entry.epoch,
+              selectedUnit: r.unit,
+              describeUnit: (u) => className(r.classNames, r.layer!.preferred[u]),
+            }
+          : undefined,
+      );
+    }
+    const held = findLayer(r.entry, r.layerName);
+    if (heatGate.changed([r.layer, r.layerStatus, held, r.unit, r.classNames, store.ui.norm, pal.version])) {
+      heatTitle.textContent = held
+        ? `Class means · ${held.units} units × ${held.classes} classes, sorted by SI`
+        : 'Class means';
+      if (r.layer && r.entry && r.layerStatus === 'ready') {
+        heatmap.update({ layer: r.layer, epoch: r.entry.epoch, classNames: r.classNames, selectedUnit: r.unit, norm: store.ui.norm });
+      } else if (held && r.entry) {
+        heatmap.unavailable(
+          r.layerStatus === 'loading'
+            ? { loading: true, text: `Loading the class means of epoch ${r.entry.epoch}…` }
+            : { loading: false, text: `No class means for epoch ${r.entry.epoch}: ${r.layerMissing ?? 'they were dropped to save memory.'}` },
+        );
+      } else heatmap.update(undefined);
+    }
+    const responses = unitResponses(store, r);
+    if (unitGate.changed([r.layer, r.unit, r.classNames, responses.key, responses.status, r.run.meta, pal.version])) {
+      unitView.update(
+        r.layer && r.entry && r.unit !== undefined
+          ? {
+              layer: r.layer,
+              unit: r.unit,
+              epoch: r.entry.epoch,
+              classNames: r.classNames,
+              responses: responses.value,
+              histogramsStatus: responses.status,
+              histogramsRecorded: r.run.meta?.histogramLayers?.includes(r.layer.layer) ?? true,
+            }
+          : undefined,
+      );
+      if (r.unit !== undefined && r.unit !== lastUnit) unitView.root.scrollIntoView?.({ block: 'nearest', behavior: 'smooth' });
+      lastUnit = r.unit;
+    }
+    if (analysesGate.changed([r.run.runId, analyses.version, r.layer?.layer, r.unit, pal.version, analysesPicks])) {
+      if (r.layer && r.unit !== undefined) {
+        topInputs.update({ result: analyses.result(r.run.runId, 'topInputs'), layer: r.layer.layer, unit: r.unit, job: analyses.job(r.run.runId, 'topInputs') });
+      }
+      analysesSection.update(r.run.runId);
+    }
+  }
+
+  return { render, sweepRoot };
+}
+
+/**
+ * The selected unit's class histograms of the latest analysis: from a classResponses event that carried them
+ * (an older host), else asked of the host. `key` changes exactly when the histograms do.
+ */
+function unitResponses(store: Store, r: Resolved): { key: unknown; value?: UnitResponses; status: Availability } {
+  const responses = r.run?.classResponses;
+  if (!r.run || !responses || r.unit === undefined || r.layerName === undefined) return { key: undefined, status: 'missing' };
+  const full = responses.layers.find((l) => l.layer === r.layerName);
+  const row = full ? r.unit - (full.firstUnit ?? 0) : -1;
+  if (full && row >= 0 && row < full.units) return { key: full, value: { epoch: responses.epoch, histograms: full, row }, status: 'ready' };
+  if (!(r.run.meta?.histogramLayers?.includes(r.layerName) ?? true)) return { key: undefined, status: 'missing' };
+  const lookup = store.layerData.unitHistograms(r.run.runId, responses.epoch, r.layerName, r.unit);
+  return {
+    key: lookup.histograms,
+    value: lookup.histograms && { epoch: responses.epoch, histograms: lookup.histograms, row: r.unit - (lookup.histograms.firstUnit ?? 0) },
+    status: lookup.status,
+  };
+}
+
+const statsCache = new WeakMap<LayerSelectivity, string>();
+
+/** Mean and median SI, and how many units never fire on the held-out set (all class means 0). Once per layer. */
+export function layerStatsText(layer: LayerSelectivity): string {
+  let text = statsCache.get(layer);
+  if (text === undefined) {
+    text = computeLayerStats(layer);
+    statsCache.set(layer, text);
+  }
+  return text;
+}
+
+function computeLayerStats(layer: LayerSelectivity): string {
+  const finite = Float32Array.from(layer.si).filter(Number.isFinite).sort();
+  const mean = finite.reduce((a, b) => a + b, 0) / Math.max(1, finite.length);
+  const median = finite.length ? finite[Math.floor((finite.length - 1) / 2)] : NaN;
+  const parts = [`${layer.units} units`, `mean ${fmtSI(mean)}`, `median ${fmtSI(median)}`];
+  if (layer.classMeans.length === layer.units * layer.classes) {
+    let dead = 0;
+    for (let u = 0; u < layer.units; u++) {
+      let max = 0;
+      for (let c = 0; c < layer.classes; c++) max = Math.max(max, layer.classMeans[u * layer.classes + c]);
+      if (max <= 0) dead++;
+    }
+    if (dead > 0) parts.push(`${dead} silent (never active)`);
+  }
+  return parts.join(' · ');
+}
+
+function section(parent: HTMLElement, title: string): HTMLElement {
+  const s = el('section', { className: 'card', attrs: { 'aria-label': title } }, [el('h3', { className: 'section-title', text: title })]);
+  parent.appendChild(s);
+  return s;
+}
