@@ -12,6 +12,7 @@ import {
   missingPrerequisite,
   openFile,
   openWorkbench,
+  pickContextMenuItem,
   projectRoot,
   runCommand,
   screenshot,
@@ -292,19 +293,7 @@ describe('Selectivity Lens in VS Code (code-server + Chromium)', { skip: skipRea
 
   scenario("runs an ablation from the run's context menu and the panel draws its curves per layer", async () => {
     const [runDir] = runFolders('e2e-quick');
-    const item = page.locator('.context-view .monaco-menu .action-item', { hasText: 'Run Ablation' }).first();
-    await waitFor(
-      'Run Ablation in the context menu of e2e-quick',
-      async () => {
-        // A right-click that lands while the tree re-renders its rows opens no menu: the user would try again.
-        if (!(await item.isVisible())) await runsViewRow(page, 'e2e-quick').click({ button: 'right' });
-        await item.waitFor({ timeout: 5_000 }).catch(() => undefined);
-        return item.isVisible();
-      },
-      (shown) => shown,
-      60_000,
-    );
-    await item.click();
+    await pickContextMenuItem(page, runsViewRow(page, 'e2e-quick'), 'Run Ablation');
     const frame = webviewContent(page, 'panel');
     const cards = frame.locator('.ablation-card[data-layer]');
     await waitFor('an ablation chart in the panel', () => cards.count(), (n) => n >= 1, 300_000);

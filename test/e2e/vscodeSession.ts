@@ -203,6 +203,35 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(artifactsDir, `${name}.png`) }).catch(() => undefined);
 }
 
+/**
+ * Runs `label` from the context menu of `row`. A right-click that lands while a tree re-renders its rows opens no
+ * menu, and a click that lands while the menu is still settling leaves it open with the item only highlighted; the
+ * user would try again, so this does, until the menu has closed on the item.
+ */
+export async function pickContextMenuItem(page: Page, row: Locator, label: string): Promise<void> {
+  const item = page.locator('.context-view .monaco-menu .action-item', { hasText: label }).first();
+  await waitFor(
+    `${label} in the context menu`,
+    async () => {
+      if (!(await item.isVisible())) await row.click({ button: 'right' });
+      await item.waitFor({ timeout: 5_000 }).catch(() => undefined);
+      return item.isVisible();
+    },
+    (shown) => shown,
+    60_000,
+  );
+  await waitFor(
+    `the context menu to run ${label}`,
+    async () => {
+      if (await item.isVisible()) await item.click({ timeout: 5_000 }).catch(() => undefined);
+      await delay(1_000);
+      return item.isVisible();
+    },
+    (shown) => !shown,
+    30_000,
+  );
+}
+
 /** Polls `probe` until it returns a value that `done` accepts, or throws with `what` after `timeoutMs`. */
 export async function waitFor<T>(what: string, probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs: number): Promise<T> {
   const deadline = Date.now() + timeoutMs;
