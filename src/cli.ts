@@ -19,6 +19,7 @@ import { WORKER_ENV } from './protocol/workerEnv';
 import { registerSweepCommands } from './engine/sweep/cli';
 import { registerGpuCommand } from './engine/backend/gpuCli';
 import { registerAnalysisCommands } from './engine/analyses/cli';
+import { registerLabelCommand } from './engine/runStore/labelCli';
 import { summaryLines } from './engine/analyses/summaryLines';
 import { readAnalyses } from './engine/runStore';
 import { runTitle } from './protocol/runName';
@@ -457,6 +458,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
   registerSweepCommands(program, setExit);
   registerGpuCommand(program, setExit);
   registerAnalysisCommands(program, setExit);
+  registerLabelCommand(program, setExit);
   return program;
 }
 

@@ -30,8 +30,13 @@ export function runTitle(run: NamedRun): string {
  */
 export function normalizeRunLabel(label: { label?: string; tags?: readonly string[] }, configName?: string): RunLabel {
   const name = label.label?.trim();
-  const tags = [...new Set((label.tags ?? []).map((t) => t.trim().replace(/^#+/, '').trim()).filter(Boolean))];
+  const tags = [...new Set((label.tags ?? []).map(normalizeTag).filter(Boolean))];
   return name && name !== configName ? { label: name, tags } : { tags };
+}
+
+/** A tag as stored: trimmed, without leading '#'. */
+export function normalizeTag(tag: string): string {
+  return tag.trim().replace(/^#+/, '').trim();
 }
 
 /** Comma-separated tags as typed into an input box: "a, b,,c" -> ['a', 'b', 'c']. */

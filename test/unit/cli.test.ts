@@ -195,6 +195,38 @@ test('train twice into the same runs folder: two run folders, the first untouche
   assert.equal(named.code, 0, named.stderr);
   assert.match(named.stdout, /^run baseline · #paper #seed-1 {2}\[completed\]/);
   assert.match(named.stdout, /\n {2}config twice\n/);
+
+  // The same from the terminal: `label` changes label.json only, and checks every folder before it writes any.
+  const trainingFiles = contents(labelled);
+  const tagged = cli(['label', labelled, '--tag', 'fig2,#ablation', '--untag', 'seed-1']);
+  assert.equal(tagged.code, 0, tagged.stderr);
+  assert.equal(tagged.stdout, `baseline · #paper #fig2 #ablation  ${labelled}\n`);
+  assert.deepEqual(JSON.parse(fs.readFileSync(path.join(labelled, 'label.json'), 'utf8')), { label: 'baseline', tags: ['paper', 'fig2', 'ablation'] });
+  const after = contents(labelled);
+  after.delete('label.json');
+  trainingFiles.delete('label.json');
+  assert.deepEqual(after, trainingFiles, 'the training files are as the engine wrote them');
+  const twoNames = cli(['label', runDir, labelled, '--name', 'x']);
+  assert.equal(twoNames.code, 2);
+  assert.match(oneLine(twoNames.stderr), /--name names one run, but 2 run folders were given/);
+  const notARun = cli(['label', runDir, root, '--tag', 'x']);
+  assert.equal(notARun.code, 2);
+  assert.match(oneLine(notARun.stderr), /is not a run folder/);
+  assert.ok(!fs.existsSync(path.join(runDir, 'label.json')), 'a refused command labels none of its folders');
+  const unnamed = cli(['label', labelled, '--name', '', '--clear-tags', '--tag', 'seed-1']);
+  assert.equal(unnamed.code, 0, unnamed.stderr);
+  assert.equal(unnamed.stdout, `twice · #seed-1  ${labelled}\n`, 'an empty name goes back to the config\'s');
+  const both = cli(['label', runDir, labelled, '--tag', 'sweep-a', '--json']);
+  assert.equal(both.code, 0, both.stderr);
+  assert.deepEqual(
+    both.stdout.trim().split('\n').map((l) => JSON.parse(l)),
+    [
+      { runDir, tags: ['sweep-a'] },
+      { runDir: labelled, tags: ['seed-1', 'sweep-a'] },
+    ],
+  );
+  assert.match(cli(['info', runDir]).stdout, /^run twice · #sweep-a {2}\[completed\]/);
+  assert.equal(cli(['label', runDir]).stdout, `twice · #sweep-a  ${runDir}\n`, 'without changes it prints the label');
 });
 
 test('data a model cannot use: one clear line before any training, and no run folder left', async () => {
