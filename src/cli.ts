@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command, Option } from 'commander';
 import cliProgress from 'cli-progress';
-import { BACKENDS, type BackendName, type DataConfig, type DatasetFormat, type RunConfig } from './protocol/config';
+import { BACKENDS, isDownloadable, type BackendName, type DataConfig, type DatasetFormat, type RunConfig } from './protocol/config';
 import type { EngineEvent, RunMeta, RunSummary } from './protocol/events';
 import { toWireJson } from './protocol/wire';
 import { ConfigProblemsError, errorLines, loadRunConfigFile, validateRunConfig } from './engine/config';
@@ -341,10 +341,16 @@ async function analyzeCommand(opts: {
   batchSize?: number;
   bins?: number;
   threads?: number;
+  download?: boolean;
 }): Promise<number> {
   if (!fs.existsSync(opts.model)) throw new EngineError('MODEL_INVALID', `--model ${opts.model} does not exist.`, { file: opts.model });
   const { data, base, configPath } = dataFromArg(opts.data);
   if (opts.testLimit) data.testLimit = opts.testLimit;
+  if (opts.download) data.download = true;
+  if (!base && data.format !== 'mnist-embedded' && !data.path && !data.download) {
+    const fetchable = isDownloadable(data.format) ? `, or add --download to fetch the official archive` : '';
+    throw new EngineError('CONFIG_INVALID', `--data ${opts.data} names no folder: give ${data.format}:PATH${fetchable}.`, { field: '--data' });
+  }
   const name = `analyze-${path.basename(opts.model).replace(/\.json$/i, '').replace(/[^A-Za-z0-9._+=-]+/g, '-') || 'model'}`;
   const config: RunConfig = {
     kind: 'run',
@@ -433,6 +439,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .addOption(new Option('--test-limit <n>', 'analyse at most n held-out samples').argParser(guarded(parsePositive('--test-limit'))))
     .addOption(new Option('--batch-size <n>', 'batch size').argParser(guarded(parsePositive('--batch-size'))))
     .addOption(new Option('--bins <n>', 'histogram bins').argParser(guarded(parsePositive('--bins'))))
+    .option('--download', 'fetch the data set\'s official archive when PATH does not hold it (cifar10, cifar100, tiny-imagenet; as data.download)')
     .addOption(backendOption())
     .addOption(threadsOption())
     .option('--json', 'print engine events as JSON lines on stdout')

@@ -55,6 +55,7 @@ export const SETTING_KEYS = {
   preferredBackend: 'preferredBackend',
   maxConcurrentRuns: 'maxConcurrentRuns',
   panelUpdateRate: 'panelUpdateRate',
+  datasetsFolder: 'datasetsFolder',
 } as const;
 
 /** A setting's full name, as users see it in the Settings editor and in messages. */

@@ -7,4 +7,6 @@ export const WORKER_ENV = {
   backend: 'SELECTIVITY_LENS_BACKEND',
   /** Folders (':' or ';' separated) holding node_modules with a native TensorFlow.js build. */
   nativeDir: 'SELECTIVITY_LENS_NATIVE_DIR',
+  /** Folder the data sets that data.download fetches live in (default: the user's cache folder). */
+  datasets: 'SELECTIVITY_LENS_DATASETS',
 } as const;

@@ -15,7 +15,7 @@ import { loadConfig } from '../config/configDocuments';
 import { COMMANDS, VIEWS } from '../ids';
 import { nativeDir } from '../native/node/nativeInstall';
 import { TrustRequired, UserError } from '../node/userMessage';
-import { readSettings, resolveRunsFolder } from '../settings';
+import { readSettings, resolveDatasetsFolder, resolveRunsFolder } from '../settings';
 import type { RunCatalog, RunLocation } from './runCatalog';
 import type { RunNotices } from './runNotices';
 import { RunManager, type RunJob } from './node/runManager';
@@ -92,12 +92,18 @@ export class RunController implements vscode.Disposable {
 
   /** What every engine process of the host gets (the native TensorFlow build once installed, its threads). */
   engineEnv(): NodeJS.ProcessEnv {
-    const env: NodeJS.ProcessEnv = {};
+    const env = this.dataEnv();
     const native = nativeDir(this.context.globalStorageUri.fsPath);
     if (existsSync(native)) env[WORKER_ENV.nativeDir] = native;
     const threads = Math.max(1, Math.floor(os.cpus().length / Math.max(1, readSettings().maxConcurrentRuns)));
     env[WORKER_ENV.threads] = String(threads);
     return env;
+  }
+
+  /** Where downloaded data sets go (the datasets folder setting); a sweep passes it on to every run. */
+  dataEnv(): NodeJS.ProcessEnv {
+    const datasets = resolveDatasetsFolder(this.context);
+    return datasets ? { [WORKER_ENV.datasets]: datasets } : {};
   }
 
   // ---- starting and stopping ----

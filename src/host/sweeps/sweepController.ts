@@ -123,6 +123,7 @@ export class SweepController implements vscode.Disposable, RunOwner {
     const sweepId = `sweep-${Date.now()}`;
     const proc = new WorkerProcess<SweepCommand, SweepProcessEvent>({
       script: sweepProcessPath(),
+      env: this.runs.dataEnv(),
       onOutput: (line, stream) => (stream === 'stderr' ? this.log.warn(`[sweep] ${line}`) : this.log.info(`[sweep] ${line}`)),
     });
     const name = path.basename(uri.fsPath).replace(/\.selectivity\.json$/i, '');

@@ -1,8 +1,9 @@
 // Where downloaded data sets live: SELECTIVITY_LENS_DATASETS, else the platform's per-user cache folder.
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { WORKER_ENV } from '../../../protocol/workerEnv';
 
-export const DATASETS_ENV = 'SELECTIVITY_LENS_DATASETS';
+export const DATASETS_ENV = WORKER_ENV.datasets;
 
 export function datasetsFolder(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, home = os.homedir()): string {
   const chosen = env[DATASETS_ENV]?.trim();

@@ -1,5 +1,5 @@
-// `selectivity-lens train` on a config with data.download: the CLI (a real child process, no terminal) prints the
-// download as periodic lines and where it put the data, then trains on it.
+// `selectivity-lens train` on a config with data.download, and `analyze --download`: the CLI (a real child process,
+// no terminal) prints the download as periodic lines and where it put the data, then trains on it or analyses it.
 import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -29,8 +29,8 @@ after(async () => {
   await fs.rm(tmp, { recursive: true, force: true });
 });
 
-function train(config: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin', 'selectivity-lens'), 'train', config], {
+function cli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin', 'selectivity-lens'), ...args], {
     cwd: tmp,
     env: { ...process.env, SELECTIVITY_LENS_DEBUG: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -55,7 +55,7 @@ it('downloads CIFAR-10 from the mirror, prints progress lines and the folder, an
     }),
   );
   const datasets = path.join(tmp, 'datasets');
-  const r = await train(config, { SELECTIVITY_LENS_DATA_MIRROR: server.url, SELECTIVITY_LENS_DATASETS: datasets });
+  const r = await cli(['train', config], { SELECTIVITY_LENS_DATA_MIRROR: server.url, SELECTIVITY_LENS_DATASETS: datasets });
   assert.equal(r.code, 0, r.stderr);
   const lines = r.stderr.split('\n');
   assert.ok(lines.some((l) => /^downloading CIFAR-10: [\d.]+ \/ [\d.]+ MB \(100%\)$/.test(l)), r.stderr);
@@ -63,4 +63,20 @@ it('downloads CIFAR-10 from the mirror, prints progress lines and the folder, an
   assert.ok(lines.some((l) => l.includes(`unpacked into ${target}`)), r.stderr);
   assert.match(r.stdout, /^epoch +1 /m);
   assert.ok((await fs.stat(path.join(target, 'test_batch.bin'))).isFile());
+});
+
+it('analyze --download fetches the held-out data of a format named without a path, and analyses the trained run', async () => {
+  const runsDir = path.join(tmp, 'runs');
+  const [run] = (await fs.readdir(runsDir)).filter((n) => n.startsWith('cifar-download'));
+  assert.ok(run, 'the first test trained a run');
+  const datasets = path.join(tmp, 'datasets-analyze');
+  const env = { SELECTIVITY_LENS_DATA_MIRROR: server.url, SELECTIVITY_LENS_DATASETS: datasets };
+  const args = ['analyze', '--model', path.join(runsDir, run), '--data', 'cifar10', '--test-limit', '20', '--runs-dir', 'analyses', '--backend', 'wasm'];
+  const without = await cli(args, env);
+  assert.equal(without.code, 2, without.stderr);
+  assert.equal(without.stderr, 'selectivity-lens: --data cifar10 names no folder: give cifar10:PATH, or add --download to fetch the official archive.\n');
+  const r = await cli([...args, '--download'], env);
+  assert.equal(r.code, 0, r.stderr);
+  assert.ok(r.stderr.split('\n').some((l) => l.includes(`unpacked into ${path.join(datasets, 'cifar10', 'cifar-10-batches-bin')}`)), r.stderr);
+  assert.match(r.stdout, /completed: 1 epoch .* network SI [\d.]+/);
 });
