@@ -194,6 +194,7 @@ export function registerAnalysisCommands(program: Command, setExit: (code: numbe
               pairing: opts.allPairs ? 'all' : 'matching',
               units: opts.perPosition ? 'position' : 'channel',
               onProgress: (d, n) => progress.update('similarity', d / n),
+              onScoring: (d, n) => progress.update(`similarity: scoring ${n} layer pair${n === 1 ? '' : 's'} (CCA)`, d / n),
             }),
           ),
         );

@@ -10,8 +10,8 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import type { SimilarityResult, SimilarityScores, SimilarityUnits } from '../../protocol/analyses';
 import { testBatches } from '../data';
 import { EngineError } from '../errors';
-import { centredCross, centredScatter, PairMomentAccumulator, type PairMoments } from './moments';
-import { symmetricEigen } from './symmetricEigen';
+import { centredCross, centredScatter, PairMomentAccumulator, type Moments, type PairMoments } from './moments';
+import { symmetricEigen, type SymmetricEigen } from './symmetricEigen';
 import { resultHeader, type AnalysisTarget } from './target';
 
 function frobenius2(a: Float64Array): number {
@@ -89,11 +89,25 @@ export function debiasedCka(p: PairMoments): number {
 }
 
 /**
+ * One side's principal axes: the eigen-decomposition of its centred scatter, the costly O(d^3) step of CCA.
+ * Computed once per layer and shared by every pair and variance cut-off that uses it.
+ */
+export function principalAxes(m: Moments): SymmetricEigen {
+  return symmetricEigen(centredScatter(m), m.d, true);
+}
+
+/** Both sides' principal axes of a pair. */
+export interface PairAxes {
+  x: SymmetricEigen;
+  y: SymmetricEigen;
+}
+
+/**
  * Whitening of one side restricted to its top principal directions: W = U_k diag(lambda_k^-1/2), d x k, and
  * G = C W = U_k diag(lambda_k^1/2) (what a direction's projections onto the units are made of).
  */
-function whitening(scatter: Float64Array, d: number, keepVariance: number): { w: Float64Array; g: Float64Array; k: number } {
-  const { values, vectors } = symmetricEigen(scatter, d, true);
+function whitening(axes: SymmetricEigen, d: number, keepVariance: number): { w: Float64Array; g: Float64Array; k: number } {
+  const { values, vectors } = axes;
   const total = values.reduce((s, v) => s + Math.max(0, v), 0);
   // Directions with (numerically) no variance cannot be whitened: they are dropped whatever the cut-off.
   const floor = Math.max(values[0], 0) * 1e-10;
@@ -148,12 +162,12 @@ export interface CcaResult {
  * (1: all directions with variance; SVCCA's usual 0.99). Canonical correlations are the singular values of
  * Wx^T Cxy Wy, found as the eigenvalues of M M^T.
  */
-export function cca(p: PairMoments, keepVariance = 1): CcaResult {
+export function cca(p: PairMoments, keepVariance = 1, axes: PairAxes = { x: principalAxes(p.x), y: principalAxes(p.y) }): CcaResult {
   const cxy = centredCross(p);
   const dx = p.x.d;
   const dy = p.y.d;
-  const wx = whitening(centredScatter(p.x), dx, keepVariance);
-  const wy = whitening(centredScatter(p.y), dy, keepVariance);
+  const wx = whitening(axes.x, dx, keepVariance);
+  const wy = whitening(axes.y, dy, keepVariance);
   const m = sandwich(wx.w, wx.k, cxy, dy, wy.w, wy.k); // kx x ky
   const mmT = new Float64Array(wx.k * wx.k);
   for (let i = 0; i < wx.k; i++) {
@@ -185,10 +199,10 @@ export function cca(p: PairMoments, keepVariance = 1): CcaResult {
   return { correlations, weights, kx: wx.k, ky: wy.k };
 }
 
-/** Every score of one pair of representations. */
-export function similarityScores(p: PairMoments, svccaVariance = 0.99): SimilarityScores {
-  const full = cca(p, 1);
-  const sv = cca(p, svccaVariance);
+/** Every score of one pair of representations (`axes`: each side's principal axes, when already computed). */
+export function similarityScores(p: PairMoments, svccaVariance = 0.99, axes: PairAxes = { x: principalAxes(p.x), y: principalAxes(p.y) }): SimilarityScores {
+  const full = cca(p, 1, axes);
+  const sv = cca(p, svccaVariance, axes);
   const mean = (v: Float64Array) => (v.length ? v.reduce((s, x) => s + x, 0) / v.length : NaN);
   let pw = 0;
   for (let i = 0; i < full.correlations.length; i++) pw += full.weights[i] * full.correlations[i];
@@ -216,6 +230,8 @@ export async function runSimilarity(
     pairing: 'matching' | 'all';
     units?: SimilarityUnits;
     onProgress?: (done: number, total: number) => void;
+    /** Pairs scored so far, after every sample has been seen. */
+    onScoring?: (done: number, total: number) => void;
   },
 ): Promise<SimilarityResult> {
   const started = Date.now();
@@ -267,8 +283,39 @@ export async function runSimilarity(
     layersA: options.layersA,
     layersB: options.layersB,
     pairing: options.pairing,
-    pairs: pairs.map((p, i) => ({ ...p, ...similarityScores(acc[i].result()) })),
+    pairs: await scorePairs(pairs, acc, options.onScoring),
   };
+}
+
+/**
+ * The scores of every pair. A layer's principal axes are computed once, kept while pairs still need them
+ * (all-pairs uses each layer many times) and dropped after its last pair, so memory stays that of the layers in use.
+ */
+async function scorePairs(
+  pairs: Array<{ a: string; b: string }>,
+  acc: PairMomentAccumulator[],
+  onScoring?: (done: number, total: number) => void,
+): Promise<Array<{ a: string; b: string } & SimilarityScores>> {
+  const keys = pairs.map((p) => ({ x: `a\n${p.a}`, y: `b\n${p.b}` }));
+  const usesLeft = new Map<string, number>();
+  for (const k of keys) for (const key of [k.x, k.y]) usesLeft.set(key, (usesLeft.get(key) ?? 0) + 1);
+  const cached = new Map<string, SymmetricEigen>();
+  const axesOf = (key: string, m: Moments): SymmetricEigen => {
+    const axes = cached.get(key) ?? principalAxes(m);
+    const left = usesLeft.get(key)! - 1;
+    usesLeft.set(key, left);
+    if (left > 0) cached.set(key, axes);
+    else cached.delete(key);
+    return axes;
+  };
+  const scored: Array<{ a: string; b: string } & SimilarityScores> = [];
+  for (let i = 0; i < pairs.length; i++) {
+    const p = acc[i].result();
+    scored.push({ ...pairs[i], ...similarityScores(p, 0.99, { x: axesOf(keys[i].x, p.x), y: axesOf(keys[i].y, p.y) }) });
+    onScoring?.(i + 1, pairs.length);
+    await new Promise<void>((r) => setImmediate(r));
+  }
+  return scored;
 }
 
 function sameLabels(x: Int32Array, y: Int32Array): boolean {

@@ -85,7 +85,7 @@ async function runOne(
       if (!openBaseline) return undefined;
       const base = await openBaseline();
       try {
-        return await runSimilarity(target, base, { layersA: layers, layersB: chooseLayers(base, layers), pairing: 'matching', onProgress: (d, n) => progress('similarity to alpha = 0', d / n) });
+        return await runSimilarity(target, base, { layersA: layers, layersB: chooseLayers(base, layers), pairing: 'matching', onProgress: (d, n) => progress('similarity to alpha = 0', d / n), onScoring: (d, n) => progress('similarity to alpha = 0: scores', d / n) });
       } finally {
         base.dispose();
       }

@@ -30,3 +30,21 @@ test('a run against itself: CKA, debiased CKA, PWCCA and SVCCA are 1, per channe
     target.dispose();
   }
 });
+
+test('all pairs share each layer\'s principal axes and score every pair as a run of that pair alone would', async () => {
+  const target = await openRun(await trainedRun('small-cnn'), { samples: 48, batchSize: 16 });
+  try {
+    const layers = ['conv1', 'conv2', 'fc1'];
+    const scoring: Array<[number, number]> = [];
+    const all = await runSimilarity(target, target, { layersA: layers, layersB: layers, pairing: 'all', onScoring: (d, n) => scoring.push([d, n]) });
+    assert.equal(all.pairs.length, 9);
+    assert.deepEqual(scoring, Array.from({ length: 9 }, (_, i) => [i + 1, 9]), 'one report per scored pair');
+    for (const pair of [{ a: 'conv1', b: 'conv2' }, { a: 'fc1', b: 'conv1' }, { a: 'conv2', b: 'conv2' }]) {
+      const alone = await runSimilarity(target, target, { layersA: [pair.a], layersB: [pair.b], pairing: 'all' });
+      const shared = all.pairs.find((p) => p.a === pair.a && p.b === pair.b);
+      assert.deepEqual(shared, alone.pairs[0], `${pair.a} x ${pair.b}`);
+    }
+  } finally {
+    target.dispose();
+  }
+});
