@@ -43,11 +43,14 @@ before(async () => {
 
 const result = <K extends AnalysisResult['kind']>(kind: K) => results.find((r) => r.kind === kind) as Extract<AnalysisResult, { kind: K }>;
 
-/** The panel on the fixture's run with unit 0 of conv1 open (as a reload restores it). */
-async function openPanel(): Promise<Page> {
+/** The panel on the fixture's run with unit 0 of `layer` open (as a reload restores it). */
+async function openPanel(layer = 'conv1'): Promise<Page> {
   const page = await web.browser.newPage({ viewport: { width: 1200, height: 900 } });
   page.on('pageerror', (e) => console.error('page error:', e.message));
-  await page.addInitScript((id) => sessionStorage.setItem('vscodeState', JSON.stringify({ activeRunId: id, layer: 'conv1', unit: 0, tab: 'run', norm: 'row' })), runId);
+  await page.addInitScript(
+    ({ id, shown }) => sessionStorage.setItem('vscodeState', JSON.stringify({ activeRunId: id, layer: shown, unit: 0, tab: 'run', norm: 'row' })),
+    { id: runId, shown: layer },
+  );
   await page.goto(`${web.url}/test/webview/harness.html?surface=panel&theme=vscode-dark`);
   await page.waitForFunction(() => (globalThis as any).__posted.some((m: { type: string }) => m.type === 'ready'));
   await send(page, { type: 'snapshot', surface: 'panel', runs: [] });
@@ -172,6 +175,19 @@ test('analyses: asked for, drawn live while ablation computes, then from the run
   await screenshot(page, 'analyses.png');
   const problems = await page.evaluate(() => ({ csp: (globalThis as any).__cspViolations, errors: (globalThis as any).__errors }));
   assert.deepEqual(problems, { csp: [], errors: [] });
+  await page.close();
+});
+
+test('a unit of a layer the top-inputs result lacks: the note says which layers it has, the button adds this one', async () => {
+  const page = await openPanel('fc1');
+  await send(page, { type: 'analysisResults', runId, results });
+  await page.waitForSelector('.top-inputs-note');
+  assert.equal(await page.textContent('.top-inputs-note'), 'Top inputs were found for conv1, not for fc1.');
+  assert.equal((await page.textContent('.top-inputs .analysis-start'))?.trim(), 'Find top-activating images for fc1 too');
+  assert.equal(await page.locator('.top-inputs-top .thumb').count(), 0);
+  await page.click('.top-inputs .analysis-start');
+  const asked = (await posted(page)).filter((m) => m.type === 'runAnalysis') as Array<{ kind: string; layers?: string[] }>;
+  assert.deepEqual(asked.map((m) => [m.kind, m.layers]), [['topInputs', ['conv1', 'fc1']]]);
   await page.close();
 });
 

@@ -103,7 +103,7 @@ export function createPanel(app: HTMLElement, store: Store, analyses: AnalysesSt
 
   const topInputs = new TopInputsView(
     unitView.root,
-    () => r0() && post({ type: 'runAnalysis', runId: r0()!, kind: 'topInputs' }),
+    (layers) => r0() && post({ type: 'runAnalysis', runId: r0()!, kind: 'topInputs', layers }),
     () => r0() && post({ type: 'cancelAnalysis', runId: r0()!, kind: 'topInputs' }),
   );
   // A picker inside the analyses (ablation mode, similarity run or measure) redraws them.

@@ -18,7 +18,7 @@ import { runDimensionality } from './dimensionality';
 import { runRobustness } from './robustness';
 import { runSimilarity } from './similarity';
 import { chooseLayers, openRun, type AnalysisTarget } from './target';
-import { runTopInputs } from './topInputs';
+import { defaultTopInputsLayers, runTopInputs, TOP_INPUTS_SLOTS } from './topInputs';
 import { analyzeSweep, SWEEP_ANALYSES, type SweepAnalysisName } from './sweepAnalyses';
 import { summaryLines } from './summaryLines';
 
@@ -257,9 +257,14 @@ export function registerAnalysisCommands(program: Command, setExit: (code: numbe
       action(async (runDir: string, opts: CommonOptions & { k?: number; perClass?: number }) => {
         await withBackend(opts);
         const progress = new Progress(!!opts.json);
-        const result = await withTarget(runDir, opts, (t) =>
-          runTopInputs(t, { layers: chooseLayers(t, opts.layers), k: opts.k, perClassK: opts.perClass, onProgress: (d, n) => progress.update('top inputs', d / n) }),
-        );
+        const result = await withTarget(runDir, opts, (t) => {
+          const layers = opts.layers ? chooseLayers(t, opts.layers) : defaultTopInputsLayers(t.built.unitLayers, t.ds.classNames.length, opts.k, opts.perClass);
+          const all = t.built.unitLayers.length;
+          if (layers.length < all) {
+            process.stderr.write(`top inputs of the deepest ${layers.length} of ${all} unit layers (${layers.join(', ')}): all of them would keep more than ${TOP_INPUTS_SLOTS.toLocaleString('en-US')} sample indices; --layers names others\n`);
+          }
+          return runTopInputs(t, { layers, k: opts.k, perClassK: opts.perClass, onProgress: (d, n) => progress.update('top inputs', d / n) });
+        });
         await finish(result, runDir, opts, progress);
       }),
     );

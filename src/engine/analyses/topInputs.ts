@@ -2,11 +2,27 @@
 // thumbnails of just the samples named, so a unit view can show what a selective unit responds to without
 // the data set at hand.
 import type { LayerTopInputs, TopInputsResult } from '../../protocol/analyses';
+import type { UnitLayerInfo } from '../../protocol/events';
 import type { Dataset } from '../contracts';
+import { deepestLayersWithin } from '../selectivity/deepestLayers';
 import { resultHeader, type AnalysisTarget } from './target';
 import { forEachUnitBatch } from './unitResponses';
 
 export const THUMB_MAX = 32;
+export const TOP_INPUTS_K = 9;
+export const TOP_INPUTS_PER_CLASS = 3;
+
+/**
+ * Sample indices (k overall plus perClassK per class, per unit) the default layers may keep: every layer of
+ * ResNet-20 on CIFAR-100 (0.2 M), but on ResNet-50 with Tiny ImageNet's 200 classes one 2,048-unit layer alone
+ * keeps 1.2 M (all 49 layers: 14 M, about 80 MB of JSON for the panel to take in), so the deepest layers within it.
+ */
+export const TOP_INPUTS_SLOTS = 2_000_000;
+
+/** The layers top-inputs covers when none are named: the deepest ones within TOP_INPUTS_SLOTS. */
+export function defaultTopInputsLayers(unitLayers: readonly UnitLayerInfo[], numClasses: number, k = TOP_INPUTS_K, perClassK = TOP_INPUTS_PER_CLASS): string[] {
+  return deepestLayersWithin(unitLayers, k + numClasses * perClassK, TOP_INPUTS_SLOTS);
+}
 
 /** A fixed-size list of the largest values seen, strongest first (ties keep the earlier sample). */
 class TopK {
@@ -59,8 +75,8 @@ export async function runTopInputs(
   options: { layers: string[]; k?: number; perClassK?: number; onProgress?: (done: number, total: number) => void },
 ): Promise<TopInputsResult> {
   const started = Date.now();
-  const k = options.k ?? 9;
-  const perClassK = options.perClassK ?? 3;
+  const k = options.k ?? TOP_INPUTS_K;
+  const perClassK = options.perClassK ?? TOP_INPUTS_PER_CLASS;
   const { ds } = target;
   const classes = ds.classNames.length;
   const sizes = new Map(target.built.unitLayers.map((l) => [l.name, l.units]));

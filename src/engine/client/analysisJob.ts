@@ -17,6 +17,8 @@ export interface RunAnalysisRequest {
   otherRunDir?: string;
   /** Similarity: every layer of one run against every layer of the other (the heatmap), not only same names. */
   allPairs?: boolean;
+  /** Unit layers to cover instead of the analysis's default. */
+  layers?: string[];
 }
 
 /** sweep-analyze: the analyses of every completed run of a sweep (what its figures vs alpha need). */
@@ -60,6 +62,7 @@ export function analysisArgs(request: AnalysisRequest, extraArgs: string[] = [])
     args.push(request.otherRunDir);
     if (request.allPairs) args.push('--all-pairs');
   }
+  if (request.layers?.length) args.push('--layers', request.layers.join(','));
   return [...args, ...extraArgs, '--json'];
 }
 

@@ -4,6 +4,7 @@
 // Tiny ImageNet's 200 classes. "auto" therefore records the deepest layers (where selectivity is highest
 // and most studied) up to a budget; SI, preferred classes and class means are always recorded for every layer.
 import type { UnitLayerInfo } from '../../protocol/events';
+import { deepestLayersWithin } from './deepestLayers';
 
 /** Counts "auto" may spend per analysis (32 MB as uint32): every layer of ResNet-20 even on 100 classes. */
 export const AUTO_HISTOGRAM_COUNTS = 8_000_000;
@@ -20,14 +21,5 @@ export function chooseHistogramLayers(
 ): string[] {
   if (choice === 'all') return unitLayers.map((l) => l.name);
   if (choice !== 'auto') return unitLayers.filter((l) => choice.includes(l.name)).map((l) => l.name);
-  const chosen = new Set<string>();
-  let spent = 0;
-  for (let i = unitLayers.length - 1; i >= 0; i--) {
-    const cost = unitLayers[i].units * numClasses * bins;
-    // The deepest layer always gets its histograms, whatever its size.
-    if (chosen.size > 0 && spent + cost > budget) break;
-    chosen.add(unitLayers[i].name);
-    spent += cost;
-  }
-  return unitLayers.filter((l) => chosen.has(l.name)).map((l) => l.name);
+  return deepestLayersWithin(unitLayers, numClasses * bins, budget);
 }

@@ -38,14 +38,15 @@ export class AnalysisController implements vscode.Disposable {
   }
 
   /**
-   * Computes `kind` for a run; similarity compares it with `otherRunId` (asked for when absent). Resolves when the
-   * analysis has ended. Throws a UserError for what the user must change before it can start.
+   * Computes `kind` for a run; similarity compares it with `otherRunId` (asked for when absent); `layers` names
+   * unit layers instead of the analysis's default. Resolves when the analysis has ended. Throws a UserError for
+   * what the user must change before it can start.
    */
-  async run(runId: string, kind: AnalysisKind, otherRunId?: string): Promise<void> {
+  async run(runId: string, kind: AnalysisKind, choice: { otherRunId?: string; layers?: string[] } = {}): Promise<void> {
     const runDir = this.analysableDir(runId);
     let otherRunDir: string | undefined;
     if (kind === 'similarity') {
-      const other = otherRunId ?? (await this.pickOtherRun(runId));
+      const other = choice.otherRunId ?? (await this.pickOtherRun(runId));
       if (!other) return;
       otherRunDir = this.analysableDir(other);
     }
@@ -59,7 +60,7 @@ export class AnalysisController implements vscode.Disposable {
         let reported = 0;
         const job = new AnalysisJob(
           // A heatmap needs every layer against every layer.
-          { kind, runDir, otherRunDir, allPairs: kind === 'similarity' },
+          { kind, runDir, otherRunDir, allPairs: kind === 'similarity', layers: choice.layers },
           {
             env: this.engineEnv(),
             extraArgs: backend === 'auto' ? [] : ['--backend', backend],

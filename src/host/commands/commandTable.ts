@@ -152,7 +152,7 @@ function commandTable(deps: CommandDeps): Record<CommandName, Handler> {
       const runId = first ?? (await pickFinishedRun(catalog, 'Compare the representations of which run?'));
       if (!runId) return;
       await panel.show(runId);
-      await deps.analyses.run(runId, 'similarity', second);
+      await deps.analyses.run(runId, 'similarity', { otherRunId: second });
     },
   };
 }

@@ -115,7 +115,7 @@ export class WebviewRouter implements vscode.Disposable {
       case 'runAnalysis':
         this.runs.requireTrust('Analysing a run');
         // It runs for minutes under its own progress notice: the page is not kept waiting for it.
-        void this.analyses.run(message.runId, message.kind).catch((err) => this.notices.reportError('Analysis', err));
+        void this.analyses.run(message.runId, message.kind, { layers: message.layers }).catch((err) => this.notices.reportError('Analysis', err));
         break;
       case 'cancelAnalysis':
         this.analyses.cancel(message.runId, message.kind);

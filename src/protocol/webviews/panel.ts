@@ -39,8 +39,8 @@ export type HostToAnalyses =
 /** What the Run tab asks about a run's analyses. */
 export type AnalysesToHost =
   | { type: 'requestAnalyses'; runId: string }
-  /** Compute one (similarity: the host asks which run to compare with). */
-  | { type: 'runAnalysis'; runId: string; kind: AnalysisKind }
+  /** Compute one (similarity: the host asks which run to compare with; layers: these unit layers, not the default). */
+  | { type: 'runAnalysis'; runId: string; kind: AnalysisKind; layers?: string[] }
   | { type: 'cancelAnalysis'; runId: string; kind: AnalysisKind };
 
 /** Messages to the panel that are not the run stream: the Sweep tab's and the analyses'. */

@@ -32,11 +32,12 @@ export class AnalysisControl {
     container.appendChild(this.root);
   }
 
-  update(job: AnalysisJobView | undefined, hasResult: boolean): void {
+  /** `startLabel`: what the start button says instead of "<label> (again)". */
+  update(job: AnalysisJobView | undefined, hasResult: boolean, startLabel?: string): void {
     const running = !!job?.running;
     this.root.classList.toggle('running', running);
     this.start.toggleAttribute('disabled', running);
-    if (this.kind !== 'similarity') setText(this.start, hasResult ? `${START_LABEL[this.kind]} again` : START_LABEL[this.kind]);
+    if (this.kind !== 'similarity') setText(this.start, startLabel ?? (hasResult ? `${START_LABEL[this.kind]} again` : START_LABEL[this.kind]));
     this.bar.hidden = !running;
     this.cancel.hidden = !running;
     this.bar.value = job?.done ?? 0;

@@ -51,22 +51,36 @@ export class TopInputsView {
   private readonly control: AnalysisControl;
   private readonly gate = new ChangeGate();
 
-  constructor(container: HTMLElement, onStart: () => void, onCancel: () => void) {
+  /** Layers the start button asks for: absent for the default ones, or the result's layers plus the shown one. */
+  private startLayers: string[] | undefined;
+
+  /** `onStart(layers)`: compute top inputs, for `layers` when given (else the engine's default layers). */
+  constructor(container: HTMLElement, onStart: (layers?: string[]) => void, onCancel: () => void) {
     this.note = el('p', { className: 'top-inputs-note' });
     this.top = el('div', { className: 'thumb-grid top-inputs-top' });
     this.perClass = el('div', { className: 'top-inputs-per-class' });
     this.root = el('div', { className: 'top-inputs' }, [el('h4', { className: 'subhead', text: 'Top-activating held-out images' }), this.note, this.top, this.perClass]);
-    this.control = new AnalysisControl(this.root, 'topInputs', onStart, onCancel);
+    this.control = new AnalysisControl(this.root, 'topInputs', () => onStart(this.startLayers), onCancel);
     container.appendChild(this.root);
   }
 
   update(input: TopInputsInput): void {
-    this.control.update(input.job, !!input.result);
     const layer = input.result?.layers.find((l) => l.layer === input.layer);
     const unit = layer?.units.find((u) => u.unit === input.unit);
+    // A result without the shown layer (the default covers the deepest layers of a big network): the button adds it.
+    const covered = input.result?.layers.map((l) => l.layer) ?? [];
+    this.startLayers = input.result && !layer ? [...covered, input.layer] : undefined;
+    this.control.update(input.job, !!input.result, this.startLayers ? `Find top-activating images for ${input.layer} too` : undefined);
     if (!this.gate.changed([input.result, input.layer, input.unit])) return;
     if (!input.result || !unit) {
-      setText(this.note, input.result ? `The top-inputs result has no images for ${input.layer}; compute it again to include this layer.` : 'Not computed yet for this run.');
+      setText(
+        this.note,
+        !input.result
+          ? 'Not computed yet for this run.'
+          : layer
+            ? `The top-inputs result has no unit ${input.unit} in ${input.layer}; compute it again.`
+            : `Top inputs were found for ${listOf(covered)}, not for ${input.layer}.`,
+      );
       this.top.replaceChildren();
       this.perClass.replaceChildren();
       return;
@@ -91,4 +105,10 @@ function thumb(r: TopInputsResult, sample: number, caption?: string): HTMLElemen
     url ? el('img', { attrs: { src: url, alt: label, title: label, width: 56, height: 56 } }) : null,
     caption ? el('figcaption', { text: caption }) : null,
   ]);
+}
+
+/** "a", "a and b", "a, b and c"; a long list keeps its first and last names. */
+function listOf(names: string[]): string {
+  if (names.length > 6) return `${names.length} layers (${names[0]} … ${names[names.length - 1]})`;
+  return names.length <= 1 ? (names[0] ?? 'no layer') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
 }

@@ -19,6 +19,7 @@ before(() => {
 test('analysisArgs: the CLI command per kind, --json last; similarity needs the other run', () => {
   assert.deepEqual(analysisArgs({ kind: 'topInputs', runDir: '/r' }, ['--backend', 'wasm']), ['top-inputs', '/r', '--backend', 'wasm', '--json']);
   assert.deepEqual(analysisArgs({ kind: 'similarity', runDir: '/a', otherRunDir: '/b', allPairs: true }), ['similarity', '/a', '/b', '--all-pairs', '--json']);
+  assert.deepEqual(analysisArgs({ kind: 'topInputs', runDir: '/r', layers: ['conv1', 'fc1'] }), ['top-inputs', '/r', '--layers', 'conv1,fc1', '--json']);
   assert.deepEqual(analysisArgs({ kind: 'sweep', sweepDir: '/s', analyses: ['ablation', 'robustness'] }), ['sweep-analyze', '/s', '--analyses', 'ablation,robustness', '--json']);
   assert.throws(() => analysisArgs({ kind: 'similarity', runDir: '/a' }), /second run/);
 });
