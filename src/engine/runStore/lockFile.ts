@@ -120,6 +120,15 @@ function openExclusive(file: string, text: string): boolean {
   return true;
 }
 
+/**
+ * Removes a lock judged abandoned by its own rules (the download lock's: age, host) if it still holds exactly
+ * `seenText`, under the same claim as a stale run lock: of several processes that judged it together, only one
+ * removes it, and never the lock a faster one has taken since.
+ */
+export function removeAbandonedLock(file: string, seenText: string): void {
+  takeOverStale(file, { text: seenText, ageMs: 0 }, 0);
+}
+
 /** Removes `file` if it still holds exactly the stale `seen`, under a claim only one process can hold. */
 function takeOverStale(file: string, seen: LockHolder, depth: number): void {
   const claim = `${file}.takeover-${createHash('sha256').update(seen.text).digest('hex').slice(0, 32)}`;
