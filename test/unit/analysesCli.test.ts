@@ -61,15 +61,19 @@ test('each analysis command writes its file, prints a summary, and info lists th
   assert.equal(infoJson.analyses.length, 5);
 });
 
-test('--json: progress lines, then the result', () => {
+test('--json: progress lines, a partial result after each layer\'s eigenvalues, then the result', () => {
   const r = cli(['dimensionality', runDir, '--json', '--backend', 'wasm', '--samples', '64']);
   assert.equal(r.code, 0, r.stderr);
-  const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; result?: { kind: string; samples: number } });
-  assert.ok(lines.slice(0, -1).every((l) => l.type === 'progress'));
+  type Line = { type: string; result?: { kind: string; samples: number; layers: Array<{ layer: string }> } };
+  const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Line);
+  assert.ok(lines.slice(0, -1).every((l) => l.type === 'progress' || l.type === 'partial'));
   const last = lines[lines.length - 1];
   assert.equal(last.type, 'result');
   assert.equal(last.result!.kind, 'dimensionality');
   assert.equal(last.result!.samples, 64);
+  const layers = last.result!.layers.map((l) => l.layer);
+  const partials = lines.filter((l) => l.type === 'partial').map((l) => l.result!.layers.map((x) => x.layer));
+  assert.deepEqual(partials, layers.slice(1).map((_, i) => layers.slice(0, i + 1)), 'one more layer in each partial result');
 });
 
 test('bad input: one line naming the field or file, exit 2, no stack', () => {

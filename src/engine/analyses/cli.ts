@@ -211,7 +211,18 @@ export function registerAnalysisCommands(program: Command, setExit: (code: numbe
     action(async (runDir: string, opts: CommonOptions) => {
       await withBackend(opts);
       const progress = new Progress(!!opts.json);
-      const result = await withTarget(runDir, opts, (t) => runDimensionality(t, chooseLayers(t, opts.layers), (d, n) => progress.update('dimensionality', d / n)));
+      const result = await withTarget(runDir, opts, (t) => {
+        const layers = chooseLayers(t, opts.layers);
+        return runDimensionality(
+          t,
+          layers,
+          (d, n) => progress.update('dimensionality', d / n),
+          (soFar, done) => {
+            progress.update('dimensionality: eigenvalues per layer', done / layers.length);
+            progress.partial(soFar);
+          },
+        );
+      });
       await finish(result, runDir, opts, progress);
     }),
   );

@@ -46,11 +46,15 @@ export function layerDimensionality(layer: string, m: Moments): LayerDimensional
   };
 }
 
-/** PCA dimensionality of every chosen layer's unit responses over the held-out set, in one pass. */
+/**
+ * PCA dimensionality of every chosen layer's unit responses over the held-out set, in one pass. The eigenvalues
+ * then come layer by layer (seconds each for thousands of units): `onPartial` gets the result so far after each.
+ */
 export async function runDimensionality(
   target: AnalysisTarget,
   layers: string[],
   onProgress?: (samplesDone: number, samples: number) => void,
+  onPartial?: (soFar: DimensionalityResult, layersDone: number) => void,
 ): Promise<DimensionalityResult> {
   const started = Date.now();
   const acc = new Map(layers.map((l) => [l, new MomentAccumulator()]));
@@ -62,9 +66,14 @@ export async function runDimensionality(
     },
     onProgress,
   );
-  return {
-    ...resultHeader(target, target.ds.test.n, started),
-    kind: 'dimensionality',
-    layers: layers.map((l) => layerDimensionality(l, acc.get(l)!.result())),
-  };
+  const result: DimensionalityResult = { ...resultHeader(target, target.ds.test.n, started), kind: 'dimensionality', layers: [] };
+  for (const l of layers) {
+    result.layers.push(layerDimensionality(l, acc.get(l)!.result()));
+    acc.delete(l);
+    if (result.layers.length < layers.length) {
+      onPartial?.({ ...result, layers: [...result.layers] }, result.layers.length);
+      await new Promise<void>((r) => setImmediate(r));
+    }
+  }
+  return { ...result, seconds: (Date.now() - started) / 1000 };
 }
