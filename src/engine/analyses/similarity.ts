@@ -273,7 +273,9 @@ export async function runSimilarity(
     options.onProgress?.(done, a.ds.test.n);
     await new Promise<void>((r) => setImmediate(r));
   }
+  const scored = await scorePairs(pairs, acc, options.onScoring);
   return {
+    // After the scores: `seconds` includes the CCA.
     ...resultHeader(a, a.ds.test.n, started),
     kind: 'similarity',
     runA: a.runDir,
@@ -283,7 +285,7 @@ export async function runSimilarity(
     layersA: options.layersA,
     layersB: options.layersB,
     pairing: options.pairing,
-    pairs: await scorePairs(pairs, acc, options.onScoring),
+    pairs: scored,
   };
 }
 
