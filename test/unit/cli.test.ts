@@ -381,6 +381,12 @@ test('sweep --runs-dir: the sweep folder goes in that folder; sweep problems are
   const moved = cli(['sweep', path.join('sweeps-here', 'grid'), '--runs-dir', 'elsewhere']);
   assert.equal(moved.code, 2);
   assert.match(lines(moved.stderr)[0], /is a sweep folder, which stays where it is; a runs folder \(--runs-dir\) is only for a sweep config/);
+  // `label` on a sweep folder tags each of its runs; a name needs one run.
+  const sweepDir = path.join(root, 'sweeps-here', 'grid');
+  const tagged = cli(['label', sweepDir, '--tag', 'fig3']);
+  assert.equal(tagged.code, 0, tagged.stderr);
+  assert.equal(tagged.stdout, `grid--alpha=0_seed=0 · #fig3  ${path.join(sweepDir, 'alpha=0_seed=0')}\n`);
+  assert.equal(cli(['label', sweepDir, '--name', 'x']).code, 0, 'a sweep of one run can be named');
 
   const bad = writeConfig('badgrid.selectivity.json', { kind: 'sweep', base: tiny, alphas: [5000], seeds: [-1], parallel: 0 });
   const b = cli(['sweep', bad, '--runs-dir', 'sweeps-bad']);

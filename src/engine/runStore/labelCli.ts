@@ -1,6 +1,8 @@
 // `selectivity-lens label RUN_DIR...`: names and tags runs from a terminal, what Rename Run... and Tag Run... do in
 // VS Code, so the runs of a cluster sweep can be marked where they ran. It writes label.json only: a run being
 // trained can be labelled, and the training files stay as the engine wrote them.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { Command } from 'commander';
 import { normalizeTag, runTitle } from '../../protocol/runName';
 import type { RunLabel } from '../../protocol/runStore';
@@ -8,6 +10,7 @@ import { toWireJson } from '../../protocol/wire';
 import { EngineError } from '../errors';
 import { writeRunLabel } from './labelFile';
 import { readRun } from './readers';
+import { readSweepIndex } from './sweepFolder';
 
 export interface LabelChanges {
   /** The new name; '' goes back to the config's name. */
@@ -27,7 +30,7 @@ export function registerLabelCommand(program: Command, setExit: (code: number) =
   program
     .command('label')
     .description('name or tag run folders (label.json): VS Code, info and compare call a run by its name and tags')
-    .argument('<runDirs...>', 'run folders (a sweep\'s runs-*/ folders too)')
+    .argument('<runDirs...>', 'run folders, or sweep folders (each of their started runs)')
     .option('--name <text>', 'the name shown instead of the config\'s ("" goes back to the config\'s name; one run only)')
     .option('--tag <tags>', 'add tags (comma-separated; repeatable)', collectTags, [])
     .option('--untag <tags>', 'remove tags (comma-separated; repeatable)', collectTags, [])
@@ -37,8 +40,9 @@ export function registerLabelCommand(program: Command, setExit: (code: number) =
 }
 
 /** Changes (or, without changes, prints) the labels of `runDirs`; every folder is checked before any is written. */
-export async function labelCommand(runDirs: string[], opts: LabelChanges): Promise<number> {
-  if (opts.name !== undefined && runDirs.length > 1) {
+export async function labelCommand(dirs: string[], opts: LabelChanges): Promise<number> {
+  const runDirs = dirs.flatMap(runFoldersOf);
+  if (opts.name !== undefined && runDirs.length !== 1) {
     throw new EngineError('CONFIG_INVALID', `--name names one run, but ${runDirs.length} run folders were given; give one, or use --tag.`, { field: '--name' });
   }
   const runs = runDirs.map((dir) => readRun(dir));
@@ -59,4 +63,11 @@ function changed(current: RunLabel | undefined, opts: LabelChanges): { label?: s
     label: opts.name ?? current?.label,
     tags: [...kept, ...opts.tag].filter((t) => !untag.has(normalizeTag(t))),
   };
+}
+
+/** A sweep folder stands for the folders of its runs that have started (a queued run has none yet to label). */
+function runFoldersOf(dir: string): string[] {
+  const index = readSweepIndex(dir);
+  if (!index) return [dir];
+  return index.runs.map((r) => path.join(dir, r.dir)).filter((d) => fs.existsSync(d));
 }
