@@ -387,6 +387,12 @@ test('sweep --runs-dir: the sweep folder goes in that folder; sweep problems are
   assert.equal(tagged.code, 0, tagged.stderr);
   assert.equal(tagged.stdout, `grid--alpha=0_seed=0 · #fig3  ${path.join(sweepDir, 'alpha=0_seed=0')}\n`);
   assert.equal(cli(['label', sweepDir, '--name', 'x']).code, 0, 'a sweep of one run can be named');
+  const unstarted = path.join(root, 'sweeps-unstarted');
+  fs.mkdirSync(unstarted);
+  fs.copyFileSync(path.join(sweepDir, 'sweep.json'), path.join(unstarted, 'sweep.json'));
+  const none = cli(['label', unstarted, '--tag', 'x']);
+  assert.equal(none.code, 2);
+  assert.match(oneLine(none.stderr), /no run of this sweep has started yet/);
 
   const bad = writeConfig('badgrid.selectivity.json', { kind: 'sweep', base: tiny, alphas: [5000], seeds: [-1], parallel: 0 });
   const b = cli(['sweep', bad, '--runs-dir', 'sweeps-bad']);

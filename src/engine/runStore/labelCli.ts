@@ -42,6 +42,7 @@ export function registerLabelCommand(program: Command, setExit: (code: number) =
 /** Changes (or, without changes, prints) the labels of `runDirs`; every folder is checked before any is written. */
 export async function labelCommand(dirs: string[], opts: LabelChanges): Promise<number> {
   const runDirs = dirs.flatMap(runFoldersOf);
+  if (runDirs.length === 0) throw new EngineError('CONFIG_INVALID', `${dirs.join(', ')}: no run of this sweep has started yet, so there is no run folder to label.`, { file: dirs[0] });
   if (opts.name !== undefined && runDirs.length !== 1) {
     throw new EngineError('CONFIG_INVALID', `--name names one run, but ${runDirs.length} run folders were given; give one, or use --tag.`, { field: '--name' });
   }
