@@ -347,10 +347,6 @@ async function analyzeCommand(opts: {
   const { data, base, configPath } = dataFromArg(opts.data);
   if (opts.testLimit) data.testLimit = opts.testLimit;
   if (opts.download) data.download = true;
-  if (!base && data.format !== 'mnist-embedded' && !data.path && !data.download) {
-    const fetchable = isDownloadable(data.format) ? `, or add --download to fetch the official archive` : '';
-    throw new EngineError('CONFIG_INVALID', `--data ${opts.data} names no folder: give ${data.format}:PATH${fetchable}.`, { field: '--data' });
-  }
   const name = `analyze-${path.basename(opts.model).replace(/\.json$/i, '').replace(/[^A-Za-z0-9._+=-]+/g, '-') || 'model'}`;
   const config: RunConfig = {
     kind: 'run',
@@ -366,6 +362,11 @@ async function analyzeCommand(opts: {
     },
   };
   const { problems, omitted } = validateRunConfig(config, '--data');
+  // The schema's "data.path is required" in the flags a user of this command types.
+  if (!base && !data.path && problems.some((p) => p.severity === 'error' && p.field === 'data.path')) {
+    const fetchable = isDownloadable(data.format) ? `, or add --download to fetch the official archive` : '';
+    throw new EngineError('CONFIG_INVALID', `--data ${opts.data} names no folder: give ${data.format}:PATH${fetchable}.`, { field: '--data' });
+  }
   if (problems.some((p) => p.severity === 'error')) throw new ConfigProblemsError('--data', problems, omitted);
   const runDir = createRunDir(opts.runsDir ? path.resolve(opts.runsDir) : path.resolve('runs'), config.name!);
   const runId = path.basename(runDir);
