@@ -34,6 +34,19 @@ async function pickLayer(page: Page, layer: string): Promise<void> {
 }
 
 /** Boxes of two elements overlap. */
+/** How many pixels each training-curve canvas has painted (not fully transparent). */
+async function paintedPixels(page: Page): Promise<number[]> {
+  return page.$$eval('.curves canvas.plot', (canvases) =>
+    canvases.map((c) => {
+      const canvas = c as any;
+      const data: Uint8ClampedArray = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+      let n = 0;
+      for (let i = 3; i < data.length; i += 4) if (data[i] > 0) n++;
+      return n;
+    }),
+  );
+}
+
 async function overlap(page: Page, a: string, b: string): Promise<boolean> {
   return page.evaluate(
     ([sa, sb]) => {
@@ -65,13 +78,15 @@ describe('before the first epoch', () => {
       assert.equal(await page.textContent('[data-fact="alpha"] dd'), '-1', `${surface}: alpha before epoch 1`);
       if (surface === 'panel') {
         assert.deepEqual(
-          await page.$$eval('.curves text.waiting', (t) => t.map((x) => x.textContent)),
+          await page.$$eval('.curves p.waiting:not([hidden])', (t) => t.map((x) => x.textContent)),
           ['Waiting for the first epoch…', 'Waiting for the first epoch…', 'Waiting for the first epoch…'],
         );
-        assert.equal(await page.$$eval('.curves .axis', (a) => a.length), 0, 'no axes before there is data');
+        assert.deepEqual(await paintedPixels(page), [0, 0, 0], 'no axes before there is data');
+        assert.deepEqual(await page.$$eval('.curves canvas.plot', (c) => c.map((x) => (x as any).dataset.xTicks)), ['', '', '']);
         await sendEvents(page, events.slice(3, 6));
-        assert.equal(await page.$$eval('.curves text.waiting', (t) => t.length), 0);
-        assert.deepEqual(await page.$$eval('.curves text.x-title', (t) => t.map((x) => x.textContent)), ['epoch', 'epoch', 'epoch']);
+        assert.equal(await page.$$eval('.curves p.waiting:not([hidden])', (t) => t.length), 0);
+        assert.ok((await paintedPixels(page)).every((n) => n > 500), 'axes and lines are drawn');
+        assert.deepEqual(await page.$$eval('.curves canvas.plot', (c) => c.map((x) => (x as any).dataset.xTitle)), ['epoch', 'epoch', 'epoch']);
       }
       await page.close();
     }
@@ -266,7 +281,7 @@ describe('a 49-layer network (per-layer curves)', () => {
     const page = await openApp(web.browser, web.url, { surface: 'panel', width: 1280, height: 1000 });
     await send(page, { type: 'snapshot', surface: 'panel', runs: [] });
     await sendEvents(page, [start, ...epochs]);
-    const series = () => page.$$eval('.curves .chart-card:nth-child(3) path.series', (p) => p.length);
+    const series = () => page.$eval('.curves .chart-card:nth-child(3) canvas.plot', (c) => ((c as any).dataset.series ?? '').split('\n').filter(Boolean).length);
     const legend = () => page.$$eval('.curves .chart-card:nth-child(3) .legend .item .label', (l) => l.map((x) => x.textContent));
     // 5 stages (stem + 4), the layer shown below (the first), network SI and train SI.
     assert.equal(await series(), 5 + 1 + 2);
@@ -303,7 +318,8 @@ describe('curves scrolled out of view', () => {
     const page = await openApp(web.browser, web.url, { surface: 'panel', width: 1280, height: 300 });
     await send(page, { type: 'snapshot', surface: 'panel', runs: [] });
     await sendEvents(page, events.slice(0, cut));
-    const points = () => page.$eval('.curves .chart-card:nth-child(2) path.series', (p) => (p.getAttribute('d').match(/[ML]/g) ?? []).length);
+    // The accuracy chart's first series ("train:<points drawn>").
+    const points = () => page.$eval('.curves .chart-card:nth-child(2) canvas.plot', (c) => Number(/^train:(\d+)/.exec((c as any).dataset.series ?? '')?.[1]));
     assert.equal(await points(), 2);
     await page.evaluate(() => (globalThis as any).scrollTo(0, document.body.scrollHeight));
     await frame(page);

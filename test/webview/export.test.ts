@@ -179,6 +179,20 @@ describe('export from the run panel (curves, histogram, canvas heatmap, unit vie
     assert.doesNotMatch(hist.data, /Pick a bar/, 'UI hints are not exported');
     renderOutside(save('export-panel-histogram.svg', hist), h.width);
 
+    // The training curves are drawn on canvas on screen, and exported as vector SVG all the same.
+    const curves = await exportVia(page, '.curves .chart-card:nth-child(2)', 'SVG');
+    const c = await inspectSvg(page, curves.data);
+    assert.equal(c.parserError, 0);
+    assert.equal(c.series.length, 2, 'train and test accuracy as SVG paths');
+    assert.equal(c.images.length, 0, 'no bitmap of the canvas');
+    assert.ok(c.texts.includes('epoch') && c.texts.some((t: string) => /%$/.test(t)), 'axis title and percent ticks as text');
+    renderOutside(save('export-panel-accuracy.svg', curves), c.width);
+    assert.deepEqual(
+      await page.$eval('.curves .chart-card:nth-child(2) .line-chart', (l) => ({ svg: l.querySelectorAll('svg').length, canvasHidden: (l.querySelector('canvas.plot') as any).hidden })),
+      { svg: 0, canvasHidden: false },
+      'back on canvas after the export',
+    );
+
     const png = decodePng(await exportVia(page, '.heat-card', 'PNG'));
     assert.equal(png.width, svg.width * 2);
     assert.equal(png.height, svg.height * 2);

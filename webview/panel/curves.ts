@@ -54,9 +54,10 @@ export class Curves {
       this.root.appendChild(c);
       return c;
     };
-    this.loss = new LineChart(card('Loss'), { height: 150, ariaLabel: 'Training loss terms over epochs', yFormat: (v) => fmtNum(v, 2), xTitle: 'epoch' });
+    this.loss = new LineChart(card('Loss'), { height: 150, canvas: true, ariaLabel: 'Training loss terms over epochs', yFormat: (v) => fmtNum(v, 2), xTitle: 'epoch' });
     this.acc = new LineChart(card('Accuracy'), {
       height: 150,
+      canvas: true,
       ariaLabel: 'Train and test accuracy over epochs',
       yFormat: (v) => `${(v * 100).toFixed(1)}%`,
       yPercent: true,
@@ -81,6 +82,7 @@ export class Curves {
     }).observe(this.root);
     this.si = new LineChart(card('Selectivity', this.modeSelect), {
       height: 150,
+      canvas: true,
       ariaLabel: 'Network and per-layer mean selectivity index over epochs',
       yInclude: [0],
       yFormat: (v) => fmtNum(v, 2),

@@ -1,6 +1,9 @@
-// Multi-series line chart over epochs (training curves, sparklines). SVG: few points, crisp text.
+// Multi-series line chart over epochs (training curves, compare, sparklines): SVG (few points, crisp text), or
+// canvas for the charts a live run redraws on every epoch.
 import { axisBottom, axisLeft, extent, line, max, min, pointer, scaleLinear, select, type Selection } from 'd3';
 import { observeWidth } from '../dom';
+import { EXPORT_BEGIN, EXPORT_END } from '../export/vectorExport';
+import { lastFinitePoint as lastFinite, paintPlot, type PlotFrame } from './canvasPlot';
 import { drawAxis, scaleKey, setAttrs, setStyles, setTexts } from './quietWrites';
 
 export interface Series {
@@ -31,6 +34,11 @@ export interface LineChartOptions {
   xTitle?: string;
   /** Shown instead of axes while no series has a point. */
   waitingText?: string;
+  /**
+   * Drawn on a canvas: a chart redrawn on every epoch of a live run, where the SVG's per-element style, layout
+   * and paint cost more than the drawing. Exports still get SVG.
+   */
+  canvas?: boolean;
 }
 
 const MARGIN = { top: 8, right: 12, bottom: 22, left: 42 };
@@ -39,7 +47,11 @@ const SPARK_MARGIN = { top: 3, right: 3, bottom: 3, left: 3 };
 
 export class LineChart {
   readonly root: HTMLElement;
-  private svg: Selection<SVGSVGElement, unknown, null, undefined>;
+  /** The SVG drawing: always, or (canvas charts) only while an export reads the chart. */
+  private svg: Selection<SVGSVGElement, unknown, null, undefined> | undefined;
+  private canvas: HTMLCanvasElement | undefined;
+  private waiting: HTMLElement | undefined;
+  private crosshair: HTMLElement | undefined;
   private legend: HTMLElement | undefined;
   private width = 0;
   private series: Series[] = [];
@@ -50,11 +62,30 @@ export class LineChart {
     this.root = document.createElement('div');
     this.root.className = options.axes === false ? 'line-chart spark' : 'line-chart';
     container.appendChild(this.root);
-    this.svg = select(this.root)
-      .append('svg')
-      .attr('role', 'img')
-      .attr('aria-label', options.ariaLabel)
-      .attr('height', options.height);
+    let surface: Element;
+    if (options.canvas) {
+      this.root.classList.add('on-canvas');
+      this.canvas = document.createElement('canvas');
+      this.canvas.className = 'plot';
+      this.canvas.setAttribute('role', 'img');
+      this.canvas.setAttribute('aria-label', options.ariaLabel);
+      this.canvas.style.height = `${options.height}px`;
+      this.waiting = document.createElement('p');
+      this.waiting.className = 'waiting';
+      this.waiting.style.height = `${options.height}px`;
+      this.crosshair = document.createElement('div');
+      this.crosshair.className = 'crosshair';
+      this.crosshair.hidden = true;
+      this.root.append(this.canvas, this.waiting, this.crosshair);
+      surface = this.canvas;
+      // Exports are vector: the chart draws itself as SVG while the exporter reads it, then goes back to canvas.
+      this.root.dataset.vectorExport = '';
+      this.root.addEventListener(EXPORT_BEGIN, () => this.beginVectorExport());
+      this.root.addEventListener(EXPORT_END, () => this.endVectorExport());
+    } else {
+      this.svg = this.createSvg();
+      surface = this.svg.node()!;
+    }
     if (options.legend !== false && options.axes !== false) {
       this.legend = document.createElement('div');
       this.legend.className = 'legend';
@@ -65,13 +96,38 @@ export class LineChart {
       this.tooltip.className = 'tooltip chart-tooltip';
       this.tooltip.hidden = true;
       this.root.appendChild(this.tooltip);
-      this.svg.on('mousemove', (e: MouseEvent) => this.hover(pointer(e, this.svg.node())[0]));
-      this.svg.on('mouseleave', () => this.hover(undefined));
+      surface.addEventListener('mousemove', (e) => this.hover(pointer(e, surface)[0]));
+      surface.addEventListener('mouseleave', () => this.hover(undefined));
     }
     observeWidth(this.root, (w) => {
       this.width = w;
       this.draw();
     });
+  }
+
+  private createSvg(): Selection<SVGSVGElement, unknown, null, undefined> {
+    const svg = select(this.root)
+      .insert('svg', ':first-child')
+      .attr('role', 'img')
+      .attr('aria-label', this.options.ariaLabel)
+      .attr('height', this.options.height);
+    return svg;
+  }
+
+  private beginVectorExport(): void {
+    if (this.svg) return;
+    this.svg = this.createSvg();
+    const frame = this.frame();
+    this.drawSvg(frame, frame || this.options.axes === false ? '' : (this.options.waitingText ?? 'Waiting for the first epoch…'));
+    this.canvas!.hidden = true;
+    this.waiting!.hidden = true;
+  }
+
+  private endVectorExport(): void {
+    this.svg?.remove();
+    this.svg = undefined;
+    this.canvas!.hidden = false;
+    this.draw();
   }
 
   /** Crosshair at the nearest epoch with every series' value there. */
@@ -80,21 +136,29 @@ export class LineChart {
     const xs = [...new Set(this.series.flatMap((s) => s.points.map((p) => p[0])))].sort((a, b) => a - b);
     if (px === undefined || xs.length === 0) {
       tip.hidden = true;
-      this.svg.selectAll('line.crosshair').remove();
+      this.svg?.selectAll('line.crosshair').remove();
+      if (this.crosshair) this.crosshair.hidden = true;
       return;
     }
     const target = this.xScale.invert(px);
     const x = xs.reduce((best, v) => (Math.abs(v - target) < Math.abs(best - target) ? v : best), xs[0]);
     const h = this.options.height;
-    this.svg
-      .selectAll<SVGLineElement, number>('line.crosshair')
-      .data([x])
-      .join('line')
-      .attr('class', 'crosshair')
-      .attr('x1', (v) => this.xScale(v))
-      .attr('x2', (v) => this.xScale(v))
-      .attr('y1', MARGIN.top)
-      .attr('y2', h - MARGIN.bottom);
+    if (this.crosshair) {
+      this.crosshair.hidden = false;
+      this.crosshair.style.left = `${this.xScale(x)}px`;
+      this.crosshair.style.top = `${MARGIN.top}px`;
+      this.crosshair.style.height = `${h - MARGIN.top - (this.options.xTitle ? TITLED_MARGIN : MARGIN).bottom}px`;
+    } else {
+      this.svg!
+        .selectAll<SVGLineElement, number>('line.crosshair')
+        .data([x])
+        .join('line')
+        .attr('class', 'crosshair')
+        .attr('x1', (v) => this.xScale(v))
+        .attr('x2', (v) => this.xScale(v))
+        .attr('y1', MARGIN.top)
+        .attr('y2', h - MARGIN.bottom);
+    }
     const fmt = this.options.yFormat ?? ((v: number) => String(v));
     const rows = this.series
       .filter((s) => (s.width ?? 1.5) >= 1.5 || this.series.length <= (this.options.maxLegend ?? 8))
@@ -128,31 +192,23 @@ export class LineChart {
     this.drawLegend();
   }
 
-  private draw(): void {
+  /** Scales for the current width and series; undefined while there is no width or no point yet. */
+  private frame(): PlotFrame | undefined {
     const width = this.width;
-    if (width <= 0) return;
+    if (width <= 0) return undefined;
     const spark = this.options.axes === false;
     const m = spark ? SPARK_MARGIN : this.options.xTitle ? TITLED_MARGIN : MARGIN;
     const h = this.options.height;
-    setAttrs(this.svg, { width, viewBox: `0 0 ${width} ${h}` });
     const all = this.series.flatMap((s) => s.points).filter((p) => Number.isFinite(p[1]));
-    // Before the first point there is nothing to scale: no made-up axes, just say what is awaited.
-    const waiting = all.length === 0 && !spark;
-    this.root.classList.toggle('waiting', waiting);
-    const waitingText = this.svg
-      .selectAll<SVGTextElement, string>('text.waiting')
-      .data(waiting ? [this.options.waitingText ?? 'Waiting for the first epoch…'] : [])
-      .join('text');
-    setAttrs(waitingText, { class: 'waiting', x: width / 2, y: h / 2, 'text-anchor': 'middle' });
-    setTexts(waitingText, (t) => t);
-    if (waiting) {
-      this.svg.selectAll('g.axis, g.lines, text.axis-title').remove();
-      return;
-    }
-    const [x0, x1] = extent(all, (p) => p[0]) as [number | undefined, number | undefined];
+    if (all.length === 0) return undefined;
+    const [x0, x1] = extent(all, (p) => p[0]) as [number, number];
+    const xTicks = Math.max(2, Math.min(8, Math.floor((width - m.left) / 50)));
     const x = scaleLinear()
-      .domain(x0 === undefined ? [0, 1] : x0 === x1 ? [x0 - 1, x0 + 1] : [x0, x1!])
+      .domain(x0 === x1 ? [x0 - 1, x0 + 1] : [x0, x1])
       .range([m.left, width - m.right]);
+    // Epoch axes end on a round tick ahead of the newest epoch: a live run's axis and grid then stay put for
+    // several epochs (calmer to read, and nothing but the lines to redraw) instead of shifting on every one.
+    if (!spark) x.nice(xTicks);
     let yDomain = this.options.yDomain;
     if (!yDomain) {
       const ys = all.map((p) => p[1]).concat(this.options.yInclude ?? []);
@@ -160,12 +216,54 @@ export class LineChart {
       const hi = max(ys) ?? 1;
       yDomain = lo === hi ? [lo - 0.5, hi + 0.5] : [lo, hi];
     }
-    this.xScale = x;
     const y = scaleLinear().domain(yDomain).range([h - m.bottom, m.top]);
     if (!spark) y.nice(4);
+    return { x, y, margin: m, width, height: h, xTicks, spark };
+  }
 
+  private draw(): void {
+    if (this.width <= 0) return;
+    const frame = this.frame();
+    this.xScale = frame?.x ?? this.xScale;
+    // Before the first point there is nothing to scale: no made-up axes, just say what is awaited.
+    const waiting = !frame && this.options.axes !== false;
+    this.root.classList.toggle('waiting', waiting);
+    const waitingText = waiting ? (this.options.waitingText ?? 'Waiting for the first epoch…') : '';
+    if (this.canvas) {
+      this.waiting!.hidden = !waiting;
+      if (this.waiting!.textContent !== waitingText) this.waiting!.textContent = waitingText;
+      paintPlot(this.canvas, frame, this.series, { width: this.width, height: this.options.height, xTitle: this.options.xTitle, yPercent: this.options.yPercent });
+      this.describeDrawn(frame);
+    } else this.drawSvg(frame, waitingText);
+  }
+
+  /** What the canvas shows, as data attributes (assistive summaries and tests read what was drawn). */
+  private describeDrawn(frame: PlotFrame | undefined): void {
+    const c = this.canvas!;
+    const drawn = frame ? this.series.filter((s) => s.points.some((p) => Number.isFinite(p[1]))) : [];
+    const text = drawn.map((s) => `${s.name}:${s.points.filter((p) => Number.isFinite(p[1])).length}`).join('\n');
+    if (c.dataset.series !== text) c.dataset.series = text;
+    const ticks = frame && !frame.spark ? frame.x.ticks(frame.xTicks).filter(Number.isInteger).join(',') : '';
+    if (c.dataset.xTicks !== ticks) c.dataset.xTicks = ticks;
+    const xTitle = ticks && this.options.xTitle ? this.options.xTitle : '';
+    if (c.dataset.xTitle !== xTitle) c.dataset.xTitle = xTitle;
+  }
+
+  private drawSvg(frame: PlotFrame | undefined, waitingText: string): void {
+    const svg = this.svg!;
+    const width = this.width;
+    const h = this.options.height;
+    setAttrs(svg, { width, viewBox: `0 0 ${width} ${h}` });
+    const waitingNode = svg.selectAll<SVGTextElement, string>('text.waiting').data(waitingText ? [waitingText] : []).join('text');
+    setAttrs(waitingNode, { class: 'waiting', x: width / 2, y: h / 2, 'text-anchor': 'middle' });
+    setTexts(waitingNode, (t) => t);
+    if (!frame) {
+      svg.selectAll('g.axis, g.lines, text.axis-title').remove();
+      return;
+    }
+    const { x, y, margin: m, xTicks, spark } = frame;
     if (!spark) {
-      const yAxis = this.svg.selectAll<SVGGElement, null>('g.y-axis').data([null]).join('g');
+      const yAxis = svg.selectAll<SVGGElement, null>('g.y-axis').data([null]).join('g');
       setAttrs(yAxis, { class: 'axis y-axis', transform: `translate(${m.left},0)` });
       drawAxis(
         yAxis,
@@ -177,8 +275,7 @@ export class LineChart {
           .tickFormat(y.tickFormat(4, this.options.yPercent ? '%' : undefined)),
         `${scaleKey(y)}|${this.options.yPercent ? '%' : ''}|${width}`,
       );
-      const xTicks = Math.max(2, Math.min(8, Math.floor((width - m.left) / 50)));
-      const xAxis = this.svg.selectAll<SVGGElement, null>('g.x-axis').data([null]).join('g');
+      const xAxis = svg.selectAll<SVGGElement, null>('g.x-axis').data([null]).join('g');
       setAttrs(xAxis, { class: 'axis x-axis', transform: `translate(0,${h - m.bottom})` });
       drawAxis(
         xAxis,
@@ -188,7 +285,7 @@ export class LineChart {
           .tickFormat((v) => (Number.isInteger(+v) ? String(+v) : '')),
         `${scaleKey(x)}|${xTicks}`,
       );
-      const title = this.svg
+      const title = svg
         .selectAll<SVGTextElement, string>('text.axis-title')
         .data(this.options.xTitle ? [this.options.xTitle] : [])
         .join('text');
@@ -200,7 +297,7 @@ export class LineChart {
       .defined((p) => Number.isFinite(p[1]))
       .x((p) => x(p[0]))
       .y((p) => y(p[1]));
-    const lines = this.svg
+    const lines = svg
       .selectAll<SVGGElement, null>('g.lines')
       .data([null])
       .join('g')
@@ -261,9 +358,4 @@ export class LineChart {
       .attr('class', 'more')
       .text((n) => `+ ${n} layers (thin lines, faint = early, strong = late)`);
   }
-}
-
-function lastFinite(points: Array<[number, number]>): [number, number] | undefined {
-  for (let i = points.length - 1; i >= 0; i--) if (Number.isFinite(points[i][1])) return points[i];
-  return undefined;
 }

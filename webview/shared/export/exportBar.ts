@@ -4,6 +4,7 @@
 import type { ExportMime, SaveFileRequest } from '../../../src/protocol/webviews/core';
 import { dataUrlPayload, svgToPng } from './pngExport';
 import { exportSvg } from './svgExport';
+import { withVectorCharts } from './vectorExport';
 
 /** Chart containers that get export buttons. Views may name a file with data-export-name. */
 export const EXPORTABLE_SELECTOR = [
@@ -49,7 +50,8 @@ export interface ExportResult {
 /** Exports one chart container as an SVG document or a PNG (2x); returns the message for the host. */
 export async function exportChart(target: Element, mime: ExportMime, scale = 2): Promise<ExportResult> {
   const name = chartName(target);
-  const svg = exportSvg(target, { title: target.querySelector('.chart-title, .unit-title, h3, h4')?.textContent?.trim() ?? name });
+  const title = target.querySelector('.chart-title, .unit-title, h3, h4')?.textContent?.trim() ?? name;
+  const svg = withVectorCharts(target, () => exportSvg(target, { title }));
   if (mime === 'image/svg+xml') {
     return {
       request: { type: 'saveFile', name: `${name}.svg`, mime, data: svg.svg, encoding: 'utf8' },
