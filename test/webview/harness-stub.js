@@ -50,9 +50,18 @@
     sendEvents(events) {
       for (const event of events) this.send({ type: 'event', event });
     },
-    /** Resolves after the app's next render (it renders on animation frames). */
-    frame() {
-      return new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r())));
+    /**
+     * Resolves after the app's next render (it renders on animation frames), and after what it is still building
+     * off the main thread (an aria-busy part, e.g. the heatmap's image) has been drawn.
+     */
+    async frame() {
+      const twoFrames = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r())));
+      await twoFrames();
+      const busy = () => document.querySelector('[aria-busy="true"]');
+      if (!busy()) return;
+      for (let i = 0; i < 500 && busy(); i++) await new Promise((r) => window.setTimeout(r, 2));
+      if (busy()) throw new Error('the page was still busy after 1 s');
+      await twoFrames();
     },
     setTheme(cls) {
       document.body.classList.remove(...themes);

@@ -43,6 +43,8 @@ for (const surface of ['sidebar', 'panel'] as const) {
     assert.equal(display, 'flex');
     assert.deepEqual(await page.evaluate(() => (globalThis as any).__cspViolations), []);
     assert.deepEqual(await page.evaluate(() => (globalThis as any).__errors), []);
+    // The CSP's worker-src lets the heatmap build its image off the main thread.
+    if (surface === 'panel') assert.equal(await page.getAttribute('.heatmap', 'data-built-in'), 'worker');
     await screenshot(page, `host-html-${surface}.png`);
     await page.close();
   });

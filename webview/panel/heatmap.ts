@@ -1,12 +1,15 @@
 // Units x classes heatmap of class-conditional mean activations. Drawn on canvas: a ResNet50 stage has
 // 2,048 units x 200 classes = 400k cells, far too many for SVG. Each cell is one pixel of an offscreen
-// image, rebuilt only when the data, normalisation or theme change; resizing and selection only re-blit it.
+// image, rebuilt (in a Worker) only when the data, normalisation or theme change; resizing and selection only
+// re-blit it.
 import { scaleLinear, select } from 'd3';
 import type { LayerSelectivity } from '../../src/protocol/selectivity';
 import { setAttrs, setTexts } from '../shared/charts/quietWrites';
 import { el, observeWidth } from '../shared/dom';
 import { className, fmtNum, fmtSI } from '../shared/format';
 import { palette, type Palette } from '../shared/theme';
+import { unitsBySI } from '../shared/unitOrder';
+import { HeatmapBuilder } from './heatmapWorker';
 
 export interface HeatmapInput {
   layer: LayerSelectivity;
@@ -31,22 +34,6 @@ const MAX_ROW = 14;
 /** .tooltip's max-width in styles.css. */
 const TOOLTIP_MAX_WIDTH = 320;
 
-/** Units sorted by SI, highest first (NaN last). Cached per SI array. */
-const orderCache = new WeakMap<Float32Array, Int32Array>();
-export function unitsBySI(si: Float32Array): Int32Array {
-  let order = orderCache.get(si);
-  if (!order) {
-    order = Int32Array.from(si.keys());
-    order.sort((a, b) => {
-      const sa = Number.isFinite(si[a]) ? si[a] : -Infinity;
-      const sb = Number.isFinite(si[b]) ? si[b] : -Infinity;
-      return sb - sa || a - b;
-    });
-    orderCache.set(si, order);
-  }
-  return order;
-}
-
 export class Heatmap {
   readonly root: HTMLElement;
   private body: HTMLElement;
@@ -60,7 +47,10 @@ export class Heatmap {
   private legendRow: HTMLElement;
   private empty: HTMLElement;
   private offscreen = document.createElement('canvas');
-  private image: ImageData | undefined;
+  private builder = new HeatmapBuilder();
+  private buildId = 0;
+  /** The input whose image is being built. */
+  private target: HeatmapInput | undefined;
   private builtFor: unknown[] = [];
   private width = 0;
   private input: HeatmapInput | undefined;
@@ -121,6 +111,7 @@ export class Heatmap {
 
   /** No image to show: say why (loading, or why the class means are missing), with no legend for absent pixels. */
   unavailable(status: { loading: boolean; text: string }): void {
+    this.cancelBuild();
     this.input = undefined;
     this.builtFor = [];
     this.root.hidden = false;
@@ -134,9 +125,9 @@ export class Heatmap {
   }
 
   update(input: HeatmapInput | undefined): void {
-    const prev = this.input;
-    this.input = input;
     if (!input) {
+      this.cancelBuild();
+      this.input = undefined;
       this.root.hidden = true;
       return;
     }
@@ -147,6 +138,8 @@ export class Heatmap {
     this.body.hidden = !usable;
     this.legendRow.hidden = !usable;
     if (!usable) {
+      this.cancelBuild();
+      this.input = input;
       this.empty.textContent = `No class means for epoch ${input.epoch}: they were dropped to save memory.`;
       return;
     }
@@ -154,67 +147,67 @@ export class Heatmap {
     const key = [layer.classMeans, layer.si, input.norm, pal.version];
     if (key.some((k, i) => k !== this.builtFor[i])) {
       this.builtFor = key;
-      if (prev?.layer.layer !== layer.layer) {
-        this.cursorRow = 0;
-        this.cursorClass = 0;
-      }
-      this.build(input, pal);
-      this.layout();
-      this.refreshTooltip(prev?.layer.layer === layer.layer);
-    } else if (prev?.classNames !== input.classNames) {
-      this.layout();
-    } else if (prev?.selectedUnit !== input.selectedUnit) {
-      this.blit();
+      this.startBuild(input, pal);
+      return;
     }
+    // While an image is being built, what is on screen stays as it is; the newest input is drawn with the image.
+    if (this.target) {
+      this.target = input;
+      return;
+    }
+    const prev = this.input;
+    this.input = input;
+    if (prev?.classNames !== input.classNames) this.layout();
+    else if (prev?.selectedUnit !== input.selectedUnit) this.blit();
   }
 
   /**
-   * One pixel per class and per output row. A layer taller than the image averages its units' normalised values
-   * into each row here (the legend says so), so painting is a 1:1 copy without smoothing.
+   * One pixel per class and per output row, built off the main thread (heatmapWorker.ts). A layer taller than the
+   * image averages its units' normalised values into each row (the legend says so), so painting is a 1:1 copy
+   * without smoothing. The image, its row order, labels and tooltip change together when the pixels arrive; the
+   * heatmap is aria-busy meanwhile.
    */
-  private build(input: HeatmapInput, pal: Palette): void {
+  private startBuild(input: HeatmapInput, pal: Palette): void {
     const t0 = performance.now();
+    const id = ++this.buildId;
+    this.target = input;
+    this.root.setAttribute('aria-busy', 'true');
     const { units: U, classes: C, classMeans, si } = input.layer;
-    this.order = unitsBySI(si);
-    const ramp = this.rampWords(pal);
-    let globalMax = 0;
-    if (input.norm === 'global') for (let i = 0; i < classMeans.length; i++) if (classMeans[i] > globalMax) globalMax = classMeans[i];
     const rows = Math.min(U, Math.max(1, Math.floor(this.options.maxHeight)));
-    // Resizing a canvas reallocates and clears it: only when the shape changed.
-    if (this.offscreen.width !== C) this.offscreen.width = C;
-    if (this.offscreen.height !== rows) this.offscreen.height = rows;
-    const ctx = this.offscreen.getContext('2d')!;
-    // Every pixel is written below: the last build's buffer is reused (a fresh 2,048-unit image is 0.3 MB of garbage).
-    if (this.image?.width !== C || this.image.height !== rows) this.image = ctx.createImageData(C, rows);
-    const image = this.image;
-    const px = new Uint32Array(image.data.buffer);
-    const acc = new Float32Array(C);
-    for (let y = 0; y < rows; y++) {
-      const from = Math.floor((y * U) / rows);
-      const to = Math.max(from + 1, Math.floor(((y + 1) * U) / rows));
-      acc.fill(0);
-      for (let r = from; r < to; r++) {
-        const base = this.order[r] * C;
-        let scale = globalMax;
-        if (input.norm === 'row') {
-          scale = 0;
-          for (let c = 0; c < C; c++) if (classMeans[base + c] > scale) scale = classMeans[base + c];
-        }
-        const inv = scale > 0 ? 255 / scale : 0;
-        for (let c = 0; c < C; c++) acc[c] += classMeans[base + c] * inv;
+    const job = { classMeans, order: unitsBySI(si), units: U, classes: C, rows, norm: input.norm, ramp: this.rampWords(pal) };
+    void this.builder.build(job).then(({ pixels, globalMax }) => {
+      if (id !== this.buildId) return;
+      const target = this.target!;
+      this.target = undefined;
+      this.root.removeAttribute('aria-busy');
+      const prev = this.input;
+      this.input = target;
+      if (prev?.layer.layer !== target.layer.layer) {
+        this.cursorRow = 0;
+        this.cursorClass = 0;
       }
-      const n = 1 / (to - from);
-      const o = y * C;
-      for (let c = 0; c < C; c++) {
-        const v = acc[c] * n;
-        px[o + c] = ramp[v > 255 ? 255 : v > 0 ? v | 0 : 0];
-      }
-    }
-    ctx.putImageData(image, 0, 0);
-    this.drawLegend(pal, input.norm === 'global' ? globalMax : undefined);
-    this.canvas.dataset.rampTop = pal.heatStops[pal.heatStops.length - 1];
-    this.lastBuildMs = performance.now() - t0;
-    this.root.dataset.buildMs = this.lastBuildMs.toFixed(1);
+      this.order = job.order;
+      // Resizing a canvas reallocates and clears it: only when the shape changed.
+      if (this.offscreen.width !== C) this.offscreen.width = C;
+      if (this.offscreen.height !== rows) this.offscreen.height = rows;
+      this.offscreen.getContext('2d')!.putImageData(new ImageData(new Uint8ClampedArray(pixels.buffer as ArrayBuffer), C, rows), 0, 0);
+      this.drawLegend(pal, target.norm === 'global' ? globalMax : undefined);
+      this.canvas.dataset.rampTop = pal.heatStops[pal.heatStops.length - 1];
+      this.lastBuildMs = performance.now() - t0;
+      this.root.dataset.buildMs = this.lastBuildMs.toFixed(1);
+      this.root.dataset.builtIn = this.builder.where;
+      this.layout();
+      this.refreshTooltip(prev?.layer.layer === target.layer.layer);
+    });
+  }
+
+  /** Forgets an image still being built (the layer went away or lost its class means). */
+  private cancelBuild(): void {
+    if (!this.target) return;
+    this.buildId++;
+    this.target = undefined;
+    this.builtFor = [];
+    this.root.removeAttribute('aria-busy');
   }
 
   /** The colour ramp as opaque RGBA words in the platform's byte order, once per theme. */

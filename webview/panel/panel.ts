@@ -17,7 +17,8 @@ import type { AnalysesState } from './analyses/analysesState';
 import { TopInputsView } from './analyses/topInputsView';
 import { Curves } from './curves';
 import { EpochScrubber } from './epochScrubber';
-import { Heatmap, unitsBySI } from './heatmap';
+import { Heatmap } from './heatmap';
+import { unitsBySI } from '../shared/unitOrder';
 import { UnitView, type UnitResponses } from './unitView';
 
 export interface PanelView {
@@ -240,16 +241,33 @@ export function layerStatsText(layer: LayerSelectivity): string {
 }
 
 function computeLayerStats(layer: LayerSelectivity): string {
-  const finite = Float32Array.from(layer.si).filter(Number.isFinite).sort();
-  const mean = finite.reduce((a, b) => a + b, 0) / Math.max(1, finite.length);
-  const median = finite.length ? finite[Math.floor((finite.length - 1) / 2)] : NaN;
+  // The ranking by SI (shared with the heatmap and the histogram) is sorted already, NaN last.
+  const order = unitsBySI(layer.si);
+  let finite = 0;
+  let sum = 0;
+  for (let i = 0; i < order.length; i++) {
+    const v = layer.si[order[i]];
+    if (!Number.isFinite(v)) break;
+    finite++;
+    sum += v;
+  }
+  const mean = sum / Math.max(1, finite);
+  // The lower median of the finite values: the ranking runs from high to low.
+  const median = finite ? layer.si[order[finite - 1 - Math.floor((finite - 1) / 2)]] : NaN;
   const parts = [`${layer.units} units`, `mean ${fmtSI(mean)}`, `median ${fmtSI(median)}`];
   if (layer.classMeans.length === layer.units * layer.classes) {
     let dead = 0;
+    const C = layer.classes;
+    // A unit is alive at its first positive class mean: nearly always the first one looked at.
     for (let u = 0; u < layer.units; u++) {
-      let max = 0;
-      for (let c = 0; c < layer.classes; c++) max = Math.max(max, layer.classMeans[u * layer.classes + c]);
-      if (max <= 0) dead++;
+      let alive = false;
+      for (let c = u * C; c < u * C + C; c++) {
+        if (layer.classMeans[c] > 0) {
+          alive = true;
+          break;
+        }
+      }
+      if (!alive) dead++;
     }
     if (dead > 0) parts.push(`${dead} silent (never active)`);
   }

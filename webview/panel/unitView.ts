@@ -6,7 +6,7 @@ import { drawAxis, scaleKey, setAttrs, setTexts } from '../shared/charts/quietWr
 import { el, observeWidth, setText } from '../shared/dom';
 import { className, fmtNum, fmtSI } from '../shared/format';
 import type { Availability } from '../shared/layerData';
-import { unitsBySI } from './heatmap';
+import { unitsBySI } from '../shared/unitOrder';
 
 /** Class histograms that hold the unit's: row `row` of `histograms` (0 when they are the unit's alone). */
 export interface UnitResponses {

@@ -3,6 +3,7 @@
 import { max, scaleLinear, select, type Selection } from 'd3';
 import { el, observeWidth } from '../dom';
 import { fmtSI } from '../format';
+import { unitsBySI } from '../unitOrder';
 import { setAttrs, setTexts } from './quietWrites';
 import { drawCountTitle, drawSIAxes } from './siAxes';
 
@@ -15,11 +16,13 @@ export interface SIBins {
   invalid: number;
 }
 
-export function binSI(si: ArrayLike<number>, bins: number): SIBins {
+/** `order`: the units ranked by SI (unitsBySI), which leaves each bin's list sorted without sorting it. */
+export function binSI(si: ArrayLike<number>, bins: number, order?: ArrayLike<number>): SIBins {
   const counts = new Array<number>(bins).fill(0);
   const units: number[][] = Array.from({ length: bins }, () => []);
   let invalid = 0;
-  for (let u = 0; u < si.length; u++) {
+  for (let i = 0; i < si.length; i++) {
+    const u = order ? order[i] : i;
     const v = si[u];
     if (!Number.isFinite(v)) {
       invalid++;
@@ -29,7 +32,7 @@ export function binSI(si: ArrayLike<number>, bins: number): SIBins {
     counts[b]++;
     units[b].push(u);
   }
-  for (const list of units) list.sort((a, b) => si[b] - si[a]);
+  if (!order) for (const list of units) list.sort((a, b) => si[b] - si[a] || a - b);
   return { counts, units, invalid };
 }
 
@@ -79,7 +82,7 @@ export class SIHistogram {
   update(input: SIHistogramInput | undefined): void {
     if (input?.si !== this.binnedFor) {
       this.binnedFor = input?.si;
-      this.binned = input ? binSI(input.si, this.options.bins) : undefined;
+      this.binned = input ? binSI(input.si, this.options.bins, unitsBySI(input.si)) : undefined;
     }
     if (input?.layer !== this.input?.layer) this.pickedBin = undefined;
     this.input = input;

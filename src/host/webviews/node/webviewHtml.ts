@@ -38,6 +38,8 @@ export function contentSecurityPolicy(cspSource: string, nonce: string): string 
     // Styles only from dist/<surface>.css (the app uses constructed stylesheets and CSSOM, never style="").
     `style-src ${cspSource}`,
     `script-src 'nonce-${nonce}'`,
+    // The heatmap builds its images in a Worker made from a blob: URL (webview/panel/heatmapWorker.ts).
+    'worker-src blob:',
     "connect-src 'none'",
     "frame-src 'none'",
     "form-action 'none'",
