@@ -188,8 +188,8 @@ describe('export from the run panel (curves, histogram, canvas heatmap, unit vie
     assert.ok(c.texts.includes('epoch') && c.texts.some((t: string) => /%$/.test(t)), 'axis title and percent ticks as text');
     renderOutside(save('export-panel-accuracy.svg', curves), c.width);
     assert.deepEqual(
-      await page.$eval('.curves .chart-card:nth-child(2) .line-chart', (l) => ({ svg: l.querySelectorAll('svg').length, canvasHidden: (l.querySelector('canvas.plot') as any).hidden })),
-      { svg: 0, canvasHidden: false },
+      await page.$eval('.curves .chart-card:nth-child(2) .line-chart', (l) => ({ paths: l.querySelectorAll('path.series').length, canvasHidden: (l.querySelector('canvas.plot') as any).hidden })),
+      { paths: 0, canvasHidden: false },
       'back on canvas after the export',
     );
 

@@ -404,7 +404,7 @@ describe('training curves', () => {
     const page = await openApp(web.browser, web.url, { surface: 'panel', width: 1200, height: 900 });
     await send(page, { type: 'snapshot', surface: 'panel', runs: [] });
     await sendEvents(page, events);
-    const box = (await page.$eval('.curves .chart-card:nth-child(2) canvas.plot', (s) => {
+    const box = (await page.$eval('.curves .chart-card:nth-child(2) svg', (s) => {
       const r = s.getBoundingClientRect();
       return { x: r.x, y: r.y, w: r.width, h: r.height };
     })) as { x: number; y: number; w: number; h: number };

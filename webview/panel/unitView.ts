@@ -6,6 +6,7 @@ import { drawAxis, scaleKey, setAttrs, setTexts } from '../shared/charts/quietWr
 import { el, observeWidth, setText } from '../shared/dom';
 import { className, fmtNum, fmtSI } from '../shared/format';
 import type { Availability } from '../shared/layerData';
+import { miniHistogram, updateMiniHistogram, type MiniPanel } from './miniHistogram';
 import { unitsBySI } from '../shared/unitOrder';
 
 /** Class histograms that hold the unit's: row `row` of `histograms` (0 when they are the unit's alone). */
@@ -291,13 +292,6 @@ export class UnitView {
   }
 }
 
-interface MiniPanel {
-  label: string;
-  counts: ArrayLike<number>;
-  preferred: boolean;
-  cls?: number;
-}
-
 /** The `k` classes with the highest mean, highest first (all classes in index order without means). */
 function topClasses(means: Float32Array | undefined, C: number, k: number): number[] {
   const all = range(C);
@@ -307,49 +301,4 @@ function topClasses(means: Float32Array | undefined, C: number, k: number): numb
 
 function stat(label: string, value: string, id?: string): HTMLElement[] {
   return [el('dt', { text: label }), el('dd', { text: value, attrs: { id } })];
-}
-
-const MINI_W = 150;
-const MINI_H = 54;
-
-/** An empty small histogram, filled in by updateMiniHistogram (figures are reused from one epoch to the next). */
-function miniHistogram(): HTMLElement {
-  const figure = el('figure', { className: 'mini' }, [el('figcaption')]);
-  select(figure).append('svg').attr('width', MINI_W).attr('height', MINI_H).attr('role', 'img');
-  figure.appendChild(el('div', { className: 'mini-n' }));
-  return figure;
-}
-
-/** A small density histogram (each class normalised to its own total, so class sizes do not matter). */
-function updateMiniHistogram(figure: HTMLElement, p: MiniPanel, edges: Float32Array): void {
-  const { counts, label } = p;
-  let total = 0;
-  for (let i = 0; i < counts.length; i++) total += counts[i];
-  const dens = Array.from(counts, (c) => (total > 0 ? c / total : 0));
-  const cls = p.preferred ? 'mini preferred' : 'mini';
-  if (figure.className !== cls) figure.className = cls;
-  if (p.cls === undefined) delete figure.dataset.class;
-  else if (figure.dataset.class !== String(p.cls)) figure.dataset.class = String(p.cls);
-  const caption = figure.querySelector('figcaption')!;
-  setText(caption, label);
-  if (caption.title !== label) caption.title = label;
-  const svg = setAttrs(select(figure).select<SVGSVGElement>('svg'), { 'aria-label': `Activation histogram of class ${label}, ${total} samples` });
-  const x = scaleLinear().domain([0, counts.length]).range([2, MINI_W - 2]);
-  const y = scaleLinear()
-    .domain([0, Math.max(1e-9, max(dens) ?? 1)])
-    .range([MINI_H - 14, 2]);
-  // One path of bars per histogram (12 histograms of 20 rects were 240 elements to restyle each epoch).
-  const bw = Math.max(1, x(1) - x(0) - 0.5);
-  setAttrs(svg.selectAll<SVGPathElement, number[]>('path.bar').data([dens]).join('path'), {
-    class: 'bar',
-    'data-bins': dens.length,
-    d: (ds) => ds.map((d, i) => `M${x(i)},${y(0)}V${y(d)}h${bw}V${y(0)}Z`).join(''),
-  });
-  const edgeTexts = svg
-    .selectAll<SVGTextElement, string>('text')
-    .data([fmtNum(edges[0], 2), fmtNum(edges[edges.length - 1], 2)])
-    .join('text');
-  setAttrs(edgeTexts, { class: 'edge', x: (_t, i) => (i === 0 ? 2 : MINI_W - 2), y: MINI_H - 2, 'text-anchor': (_t, i) => (i === 0 ? 'start' : 'end') });
-  setTexts(edgeTexts, (t) => t);
-  setText(figure.querySelector('.mini-n')!, total > 0 ? `n = ${total}` : 'no samples recorded');
 }

@@ -3,7 +3,7 @@
 import { axisBottom, axisLeft, extent, line, max, min, pointer, scaleLinear, select, type Selection } from 'd3';
 import { observeWidth } from '../dom';
 import { EXPORT_BEGIN, EXPORT_END } from '../export/vectorExport';
-import { lastFinitePoint as lastFinite, paintPlot, type PlotFrame } from './canvasPlot';
+import { lastFinitePoint as lastFinite, paintLines, type PlotFrame } from './canvasPlot';
 import { drawAxis, scaleKey, setAttrs, setStyles, setTexts } from './quietWrites';
 
 export interface Series {
@@ -35,8 +35,8 @@ export interface LineChartOptions {
   /** Shown instead of axes while no series has a point. */
   waitingText?: string;
   /**
-   * Drawn on a canvas: a chart redrawn on every epoch of a live run, where the SVG's per-element style, layout
-   * and paint cost more than the drawing. Exports still get SVG.
+   * Lines drawn on a canvas over the SVG axes: a chart redrawn on every epoch of a live run, where repainting the
+   * SVG paths costs more than drawing them. Exports still get SVG paths.
    */
   canvas?: boolean;
 }
@@ -47,11 +47,11 @@ const SPARK_MARGIN = { top: 3, right: 3, bottom: 3, left: 3 };
 
 export class LineChart {
   readonly root: HTMLElement;
-  /** The SVG drawing: always, or (canvas charts) only while an export reads the chart. */
-  private svg: Selection<SVGSVGElement, unknown, null, undefined> | undefined;
+  private svg: Selection<SVGSVGElement, unknown, null, undefined>;
+  /** Canvas charts: the lines and their newest points (axes, titles and hover stay SVG). */
   private canvas: HTMLCanvasElement | undefined;
-  private waiting: HTMLElement | undefined;
-  private crosshair: HTMLElement | undefined;
+  /** Canvas charts being exported: the lines are SVG paths meanwhile. */
+  private exporting = false;
   private legend: HTMLElement | undefined;
   private width = 0;
   private series: Series[] = [];
@@ -62,29 +62,27 @@ export class LineChart {
     this.root = document.createElement('div');
     this.root.className = options.axes === false ? 'line-chart spark' : 'line-chart';
     container.appendChild(this.root);
-    let surface: Element;
+    this.svg = select(this.root)
+      .append('svg')
+      .attr('role', 'img')
+      .attr('aria-label', options.ariaLabel)
+      .attr('height', options.height);
     if (options.canvas) {
-      this.root.classList.add('on-canvas');
+      // Over the SVG (lines above the grid), letting the pointer through to it.
       this.canvas = document.createElement('canvas');
       this.canvas.className = 'plot';
-      this.canvas.setAttribute('role', 'img');
-      this.canvas.setAttribute('aria-label', options.ariaLabel);
-      this.canvas.style.height = `${options.height}px`;
-      this.waiting = document.createElement('p');
-      this.waiting.className = 'waiting';
-      this.waiting.style.height = `${options.height}px`;
-      this.crosshair = document.createElement('div');
-      this.crosshair.className = 'crosshair';
-      this.crosshair.hidden = true;
-      this.root.append(this.canvas, this.waiting, this.crosshair);
-      surface = this.canvas;
-      // Exports are vector: the chart draws itself as SVG while the exporter reads it, then goes back to canvas.
+      this.canvas.setAttribute('aria-hidden', 'true');
+      this.root.appendChild(this.canvas);
+      // Exports are vector: the lines become SVG paths while the exporter reads the chart.
       this.root.dataset.vectorExport = '';
-      this.root.addEventListener(EXPORT_BEGIN, () => this.beginVectorExport());
-      this.root.addEventListener(EXPORT_END, () => this.endVectorExport());
-    } else {
-      this.svg = this.createSvg();
-      surface = this.svg.node()!;
+      this.root.addEventListener(EXPORT_BEGIN, () => {
+        this.exporting = true;
+        this.draw();
+      });
+      this.root.addEventListener(EXPORT_END, () => {
+        this.exporting = false;
+        this.draw();
+      });
     }
     if (options.legend !== false && options.axes !== false) {
       this.legend = document.createElement('div');
@@ -96,38 +94,13 @@ export class LineChart {
       this.tooltip.className = 'tooltip chart-tooltip';
       this.tooltip.hidden = true;
       this.root.appendChild(this.tooltip);
-      surface.addEventListener('mousemove', (e) => this.hover(pointer(e, surface)[0]));
-      surface.addEventListener('mouseleave', () => this.hover(undefined));
+      this.svg.on('mousemove', (e: MouseEvent) => this.hover(pointer(e, this.svg.node())[0]));
+      this.svg.on('mouseleave', () => this.hover(undefined));
     }
     observeWidth(this.root, (w) => {
       this.width = w;
       this.draw();
     });
-  }
-
-  private createSvg(): Selection<SVGSVGElement, unknown, null, undefined> {
-    const svg = select(this.root)
-      .insert('svg', ':first-child')
-      .attr('role', 'img')
-      .attr('aria-label', this.options.ariaLabel)
-      .attr('height', this.options.height);
-    return svg;
-  }
-
-  private beginVectorExport(): void {
-    if (this.svg) return;
-    this.svg = this.createSvg();
-    const frame = this.frame();
-    this.drawSvg(frame, frame || this.options.axes === false ? '' : (this.options.waitingText ?? 'Waiting for the first epoch…'));
-    this.canvas!.hidden = true;
-    this.waiting!.hidden = true;
-  }
-
-  private endVectorExport(): void {
-    this.svg?.remove();
-    this.svg = undefined;
-    this.canvas!.hidden = false;
-    this.draw();
   }
 
   /** Crosshair at the nearest epoch with every series' value there. */
@@ -136,29 +109,21 @@ export class LineChart {
     const xs = [...new Set(this.series.flatMap((s) => s.points.map((p) => p[0])))].sort((a, b) => a - b);
     if (px === undefined || xs.length === 0) {
       tip.hidden = true;
-      this.svg?.selectAll('line.crosshair').remove();
-      if (this.crosshair) this.crosshair.hidden = true;
+      this.svg.selectAll('line.crosshair').remove();
       return;
     }
     const target = this.xScale.invert(px);
     const x = xs.reduce((best, v) => (Math.abs(v - target) < Math.abs(best - target) ? v : best), xs[0]);
     const h = this.options.height;
-    if (this.crosshair) {
-      this.crosshair.hidden = false;
-      this.crosshair.style.left = `${this.xScale(x)}px`;
-      this.crosshair.style.top = `${MARGIN.top}px`;
-      this.crosshair.style.height = `${h - MARGIN.top - (this.options.xTitle ? TITLED_MARGIN : MARGIN).bottom}px`;
-    } else {
-      this.svg!
-        .selectAll<SVGLineElement, number>('line.crosshair')
-        .data([x])
-        .join('line')
-        .attr('class', 'crosshair')
-        .attr('x1', (v) => this.xScale(v))
-        .attr('x2', (v) => this.xScale(v))
-        .attr('y1', MARGIN.top)
-        .attr('y2', h - MARGIN.bottom);
-    }
+    this.svg
+      .selectAll<SVGLineElement, number>('line.crosshair')
+      .data([x])
+      .join('line')
+      .attr('class', 'crosshair')
+      .attr('x1', (v) => this.xScale(v))
+      .attr('x2', (v) => this.xScale(v))
+      .attr('y1', MARGIN.top)
+      .attr('y2', h - MARGIN.bottom);
     const fmt = this.options.yFormat ?? ((v: number) => String(v));
     const rows = this.series
       .filter((s) => (s.width ?? 1.5) >= 1.5 || this.series.length <= (this.options.maxLegend ?? 8))
@@ -228,29 +193,26 @@ export class LineChart {
     // Before the first point there is nothing to scale: no made-up axes, just say what is awaited.
     const waiting = !frame && this.options.axes !== false;
     this.root.classList.toggle('waiting', waiting);
-    const waitingText = waiting ? (this.options.waitingText ?? 'Waiting for the first epoch…') : '';
+    const onCanvas = !!this.canvas && !this.exporting;
+    this.drawSvg(frame, waiting ? (this.options.waitingText ?? 'Waiting for the first epoch…') : '', !onCanvas);
     if (this.canvas) {
-      this.waiting!.hidden = !waiting;
-      if (this.waiting!.textContent !== waitingText) this.waiting!.textContent = waitingText;
-      paintPlot(this.canvas, frame, this.series, { width: this.width, height: this.options.height, xTitle: this.options.xTitle, yPercent: this.options.yPercent });
-      this.describeDrawn(frame);
-    } else this.drawSvg(frame, waitingText);
+      this.canvas.hidden = this.exporting;
+      paintLines(this.canvas, onCanvas ? frame : undefined, this.series, this.width, this.options.height);
+      this.describeDrawn(onCanvas ? frame : undefined);
+    }
   }
 
-  /** What the canvas shows, as data attributes (assistive summaries and tests read what was drawn). */
+  /** What the canvas shows, as data attributes (tests read what was drawn; the SVG's aria-label describes it). */
   private describeDrawn(frame: PlotFrame | undefined): void {
     const c = this.canvas!;
     const drawn = frame ? this.series.filter((s) => s.points.some((p) => Number.isFinite(p[1]))) : [];
     const text = drawn.map((s) => `${s.name}:${s.points.filter((p) => Number.isFinite(p[1])).length}`).join('\n');
     if (c.dataset.series !== text) c.dataset.series = text;
-    const ticks = frame && !frame.spark ? frame.x.ticks(frame.xTicks).filter(Number.isInteger).join(',') : '';
-    if (c.dataset.xTicks !== ticks) c.dataset.xTicks = ticks;
-    const xTitle = ticks && this.options.xTitle ? this.options.xTitle : '';
-    if (c.dataset.xTitle !== xTitle) c.dataset.xTitle = xTitle;
   }
 
-  private drawSvg(frame: PlotFrame | undefined, waitingText: string): void {
-    const svg = this.svg!;
+  /** Axes, titles and the waiting text; the lines too unless they are on the canvas. */
+  private drawSvg(frame: PlotFrame | undefined, waitingText: string, withLines: boolean): void {
+    const svg = this.svg;
     const width = this.width;
     const h = this.options.height;
     setAttrs(svg, { width, viewBox: `0 0 ${width} ${h}` });
@@ -293,6 +255,10 @@ export class LineChart {
       setTexts(title, (t) => t);
     }
 
+    if (!withLines) {
+      svg.selectAll('g.lines').remove();
+      return;
+    }
     const path = line<[number, number]>()
       .defined((p) => Number.isFinite(p[1]))
       .x((p) => x(p[0]))
