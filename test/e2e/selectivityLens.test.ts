@@ -280,6 +280,8 @@ describe('Selectivity Lens in VS Code (code-server + Chromium)', { skip: skipRea
     await screenshot(page, '06-panel');
     // Open the most selective unit from the heatmap with the keyboard: its class-response view appears.
     const frame = webviewContent(page, 'panel');
+    // VS Code's webview lets the heatmap build its image in a Worker (blob: URL under the CSP's worker-src).
+    assert.equal(await frame.locator('.heatmap').first().getAttribute('data-built-in'), 'worker');
     await frame.locator('.heat-canvas').first().focus();
     await page.keyboard.press('Home');
     await page.keyboard.press('Enter');

@@ -183,10 +183,32 @@ describe('the panel on a finished run', () => {
     await frame(page);
     await page.click('.heat-canvas', { position: { x: 4, y: 2 } });
     await frame(page);
-    // 199 bars in one path, the preferred one a rect on top.
-    assert.equal(await page.getAttribute('.unit-bars path.bar-area', 'data-classes'), String(classes));
-    assert.equal(await page.$$eval('.unit-bars path.bar-area', (p) => (p[0].getAttribute('d').match(/M/g) ?? []).length), classes - 1);
+    // 199 bars on the canvas under the SVG, the preferred one an SVG rect on top.
+    assert.equal(await page.getAttribute('.unit-bars canvas.bar-area', 'data-classes'), String(classes));
+    assert.equal(await page.getAttribute('.unit-bars canvas.bar-area', 'data-bars'), String(classes - 1));
+    assert.ok(
+      await page.$eval('.unit-bars canvas.bar-area', (c: any) => {
+        const d: Uint8ClampedArray = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        for (let i = 3; i < d.length; i += 4) if (d[i] > 0) return true;
+        return false;
+      }),
+      'the bars are painted',
+    );
+    // While an export reads the chart, the canvas bars are one SVG path (exported figures stay vector).
+    const exported = await page.evaluate(() => {
+      const host = document.querySelector('.unit-bars')!;
+      host.dispatchEvent(new Event('sl-export-begin'));
+      const during = { subpaths: (host.querySelector('path.bar-area')?.getAttribute('d')?.match(/M/g) ?? []).length, canvasHidden: (host.querySelector('canvas.bar-area') as any).hidden };
+      host.dispatchEvent(new Event('sl-export-end'));
+      return { during, after: host.querySelectorAll('path.bar-area').length };
+    });
+    assert.deepEqual(exported, { during: { subpaths: classes - 1, canvasHidden: true }, after: 0 });
     assert.equal(await page.$$eval('.unit-bars rect.bar.preferred', (r) => r.length), 1);
+    // The μ rest line over the bars and the swatch of its key are stroked (they once matched no rule: invisible).
+    assert.deepEqual(
+      await page.$$eval('.unit-bars line.rest-line', (ls) => ls.map((l) => { const s = (globalThis as any).getComputedStyle(l); return s.stroke !== 'none' && parseFloat(s.strokeWidth) > 0; })),
+      [true, true],
+    );
     assert.equal(await page.textContent('.unit-bars text.y-title'), 'mean activation');
     assert.match((await page.textContent('.unit-bars text.x-title')) ?? '', /^class/);
     const { label, barsTop } = await page.evaluate(() => {

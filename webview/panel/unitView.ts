@@ -1,9 +1,11 @@
 // One unit's class responses: bar chart of class-conditional means (its SI and preferred class) and
 // per-class activation histograms from the latest classResponses event.
-import { axisBottom, axisLeft, max, range, scaleBand, scaleLinear, select } from 'd3';
+import { axisBottom, axisLeft, max, range, scaleBand, scaleLinear, select, type ScaleBand, type ScaleLinear } from 'd3';
 import type { LayerClassHistograms, LayerSelectivity } from '../../src/protocol/selectivity';
+import { clearedContext, plotStyle } from '../shared/charts/canvasPlot';
 import { drawAxis, scaleKey, setAttrs, setTexts } from '../shared/charts/quietWrites';
 import { el, observeWidth, setText } from '../shared/dom';
+import { EXPORT_BEGIN, EXPORT_END } from '../shared/export/vectorExport';
 import { className, fmtNum, fmtSI } from '../shared/format';
 import type { Availability } from '../shared/layerData';
 import { miniHistogram, updateMiniHistogram, type MiniPanel } from './miniHistogram';
@@ -58,6 +60,9 @@ export class UnitView {
   private next: HTMLElement;
   private rank: HTMLElement;
   private barTip: HTMLElement;
+  private barsCanvas: HTMLCanvasElement;
+  private manyBars: ManyBars | undefined;
+  private exporting = false;
 
   /** `onStep(+1)` opens the next unit down the SI ranking, `onStep(-1)` the one above. */
   constructor(container: HTMLElement, onClose: () => void, onStep: (delta: 1 | -1) => void) {
@@ -71,7 +76,18 @@ export class UnitView {
     this.next.addEventListener('click', () => onStep(1));
     this.rank = el('span', { className: 'unit-rank' });
     this.stats = el('dl', { className: 'unit-stats' });
-    this.barsHost = el('div', { className: 'unit-bars' });
+    this.barsHost = el('div', { className: 'unit-bars', attrs: { 'data-vector-export': '' } });
+    this.barsCanvas = el('canvas', { className: 'bar-area', attrs: { 'aria-hidden': 'true' } });
+    this.barsCanvas.hidden = true;
+    this.barsHost.appendChild(this.barsCanvas);
+    this.barsHost.addEventListener(EXPORT_BEGIN, () => {
+      this.exporting = true;
+      this.paintManyBars(this.manyBars);
+    });
+    this.barsHost.addEventListener(EXPORT_END, () => {
+      this.exporting = false;
+      this.paintManyBars(this.manyBars);
+    });
     this.barTip = el('div', { className: 'bar-readout', attrs: { 'aria-hidden': 'true' } });
     this.barTip.hidden = true;
     this.multiplesTitle = el('h4', { className: 'subhead' });
@@ -192,17 +208,7 @@ export class UnitView {
       .data((c) => (showNames ? [`${className(classNames, c)}: ${fmtNum(means[c])}`] : []))
       .join('title')
       .text((t) => t);
-    const bw = Math.max(1, x.bandwidth());
-    setAttrs(bars.selectAll<SVGPathElement, null>('path.bar-area').data(many ? [null] : []).join('path'), {
-      class: 'bar bar-area',
-      'data-classes': C,
-      d: () => {
-        const y0 = y(0);
-        let d = '';
-        for (let c = 0; c < C; c++) if (c !== preferred) d += `M${x(c)!},${y0}V${y(Math.max(0, means[c]))}h${bw}V${y0}Z`;
-        return d;
-      },
-    });
+    this.paintManyBars(many ? { x, y, means, preferred, width, height: h } : undefined);
     svg.on('mousemove', (e: MouseEvent) => {
       const c = Math.floor(((e.offsetX - BAR_MARGIN.left) / (width - BAR_MARGIN.left - BAR_MARGIN.right)) * C);
       this.barTip.hidden = showNames || !(c >= 0 && c < C);
@@ -239,6 +245,33 @@ export class UnitView {
       .join('text');
     setAttrs(xTitle, { class: 'axis-title x-title', x: (BAR_MARGIN.left + width - BAR_MARGIN.right) / 2, y: h - 6, 'text-anchor': 'middle' });
     setTexts(xTitle, (t) => t);
+  }
+
+  /**
+   * Many classes: every bar but the preferred one (an SVG rect on top) on a canvas under the SVG, redrawn each epoch
+   * as one bitmap. While an export reads the chart they are one SVG path instead, so the figure stays vector.
+   */
+  private paintManyBars(bars: ManyBars | undefined): void {
+    this.manyBars = bars;
+    const canvas = this.barsCanvas;
+    canvas.hidden = !bars || this.exporting;
+    const svgBars = this.barsHost.querySelector<SVGGElement>('g.bars');
+    if (svgBars) select(svgBars).selectAll('path.bar-area').data(bars && this.exporting ? [bars] : []).join('path').attr('class', 'bar bar-area').attr('d', manyBarsPath);
+    if (!bars) return;
+    const C = bars.means.length;
+    if (canvas.dataset.classes !== String(C)) canvas.dataset.classes = String(C);
+    canvas.dataset.bars = String(C - (bars.preferred >= 0 && bars.preferred < C ? 1 : 0));
+    if (this.exporting) return;
+    const ctx = clearedContext(canvas, bars.width, bars.height);
+    if (!ctx) return;
+    ctx.fillStyle = plotStyle(canvas).accent;
+    const bw = Math.max(1, bars.x.bandwidth());
+    const y0 = bars.y(0);
+    for (let c = 0; c < C; c++) {
+      if (c === bars.preferred) continue;
+      const top = bars.y(Math.max(0, bars.means[c]));
+      ctx.fillRect(bars.x(c)!, top, bw, y0 - top);
+    }
   }
 
   private drawMultiples(): void {
@@ -301,4 +334,22 @@ function topClasses(means: Float32Array | undefined, C: number, k: number): numb
 
 function stat(label: string, value: string, id?: string): HTMLElement[] {
   return [el('dt', { text: label }), el('dd', { text: value, attrs: { id } })];
+}
+
+interface ManyBars {
+  x: ScaleBand<number>;
+  y: ScaleLinear<number, number>;
+  means: Float32Array;
+  preferred: number;
+  width: number;
+  height: number;
+}
+
+/** The bars of `manyBars` but the preferred one, as one SVG path (exports). */
+function manyBarsPath(b: ManyBars): string {
+  const y0 = b.y(0);
+  const bw = Math.max(1, b.x.bandwidth());
+  let d = '';
+  for (let c = 0; c < b.means.length; c++) if (c !== b.preferred) d += `M${b.x(c)!},${y0}V${b.y(Math.max(0, b.means[c]))}h${bw}V${y0}Z`;
+  return d;
 }
