@@ -119,9 +119,9 @@ export class UnitView {
     if (!input) return;
     const { layer, unit, classNames } = input;
     this.root.dataset.unit = String(unit);
-    this.title.textContent = `Unit #${unit} · ${layer.layer}`;
+    setText(this.title, `Unit #${unit} · ${layer.layer}`);
     const rank = unitsBySI(layer.si).indexOf(unit);
-    this.rank.textContent = `rank ${rank + 1} of ${layer.units} by SI`;
+    setText(this.rank, `rank ${rank + 1} of ${layer.units} by SI`);
     this.prev.toggleAttribute('disabled', rank <= 0);
     this.next.toggleAttribute('disabled', rank >= layer.units - 1);
     const trimmed = layer.classMeans.length !== layer.units * layer.classes;
