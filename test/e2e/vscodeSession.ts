@@ -146,13 +146,23 @@ export async function trustWorkspaceIfAsked(page: Page): Promise<void> {
 /** Runs a command through the Command Palette by its title. */
 export async function runCommand(page: Page, title: string): Promise<void> {
   const input = page.locator('.quick-input-widget input.input');
-  await page.locator('.monaco-workbench').click({ position: { x: 5, y: 5 }, force: true }).catch(() => undefined);
-  await page.keyboard.press('F1');
-  await input.waitFor({ state: 'visible', timeout: 30_000 });
-  await input.fill(`>${title}`);
   const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
-  await row.waitFor({ timeout: 30_000 });
-  await row.click();
+  // The palette can close again as soon as it opened (focus taken by a webview or a notification settling): its
+  // rows stay in the DOM, hidden. A user would open it again; so does the test, a few times.
+  for (let attempt = 1; ; attempt++) {
+    await page.locator('.monaco-workbench').click({ position: { x: 5, y: 5 }, force: true }).catch(() => undefined);
+    await page.keyboard.press('F1');
+    try {
+      await input.waitFor({ state: 'visible', timeout: 10_000 });
+      await input.fill(`>${title}`);
+      await row.waitFor({ state: 'visible', timeout: 10_000 });
+      await row.click({ timeout: 10_000 });
+      return;
+    } catch (e) {
+      if (attempt >= 4) throw e;
+      await page.keyboard.press('Escape').catch(() => undefined);
+    }
+  }
 }
 
 /** Answers an open quick pick by choosing the row containing `text`. */
