@@ -5,7 +5,7 @@ import { max, scaleLinear, select } from 'd3';
 import { clearedContext, plotStyle } from '../shared/charts/canvasPlot';
 import { setAttrs } from '../shared/charts/quietWrites';
 import { el, setText } from '../shared/dom';
-import { EXPORT_BEGIN, EXPORT_END } from '../shared/export/vectorExport';
+import { drawVectorWhileExported } from '../shared/export/vectorExport';
 import { fmtNum } from '../shared/format';
 
 export interface MiniPanel {
@@ -34,18 +34,21 @@ export function miniHistogram(): HTMLElement {
   const canvas = el('canvas', { className: 'mini-plot', attrs: { role: 'img' } });
   // The bin edges are HTML text: canvas text is shaped anew on every draw, and these change rarely.
   const edges = el('div', { className: 'mini-edges' }, [el('span', { className: 'edge' }), el('span', { className: 'edge' })]);
-  const figure = el('figure', { className: 'mini', attrs: { 'data-vector-export': '' } }, [el('figcaption'), canvas, edges, el('div', { className: 'mini-n' })]);
-  figure.addEventListener(EXPORT_BEGIN, () => {
-    const d = drawn.get(figure);
-    if (!d) return;
-    const svg = select(figure).insert('svg', 'canvas.mini-plot').attr('width', MINI_W).attr('height', MINI_H).attr('role', 'img');
-    drawSvg(svg.node()!, d);
-    canvas.hidden = true;
-  });
-  figure.addEventListener(EXPORT_END, () => {
-    figure.querySelector(':scope > svg')?.remove();
-    canvas.hidden = false;
-  });
+  const figure = el('figure', { className: 'mini' }, [el('figcaption'), canvas, edges, el('div', { className: 'mini-n' })]);
+  drawVectorWhileExported(
+    figure,
+    () => {
+      const d = drawn.get(figure);
+      if (!d) return;
+      const svg = select(figure).insert('svg', 'canvas.mini-plot').attr('width', MINI_W).attr('height', MINI_H).attr('role', 'img');
+      drawSvg(svg.node()!, d);
+      canvas.hidden = true;
+    },
+    () => {
+      figure.querySelector(':scope > svg')?.remove();
+      canvas.hidden = false;
+    },
+  );
   return figure;
 }
 

@@ -5,7 +5,7 @@ import type { LayerClassHistograms, LayerSelectivity } from '../../src/protocol/
 import { clearedContext, plotStyle } from '../shared/charts/canvasPlot';
 import { drawAxis, scaleKey, setAttrs, setTexts } from '../shared/charts/quietWrites';
 import { el, observeWidth, setText } from '../shared/dom';
-import { EXPORT_BEGIN, EXPORT_END } from '../shared/export/vectorExport';
+import { drawVectorWhileExported } from '../shared/export/vectorExport';
 import { className, fmtNum, fmtSI } from '../shared/format';
 import type { Availability } from '../shared/layerData';
 import { miniHistogram, updateMiniHistogram, type MiniPanel } from './miniHistogram';
@@ -76,18 +76,15 @@ export class UnitView {
     this.next.addEventListener('click', () => onStep(1));
     this.rank = el('span', { className: 'unit-rank' });
     this.stats = el('dl', { className: 'unit-stats' });
-    this.barsHost = el('div', { className: 'unit-bars', attrs: { 'data-vector-export': '' } });
+    this.barsHost = el('div', { className: 'unit-bars' });
     this.barsCanvas = el('canvas', { className: 'bar-area', attrs: { 'aria-hidden': 'true' } });
     this.barsCanvas.hidden = true;
     this.barsHost.appendChild(this.barsCanvas);
-    this.barsHost.addEventListener(EXPORT_BEGIN, () => {
-      this.exporting = true;
+    const exporting = (on: boolean) => () => {
+      this.exporting = on;
       this.paintManyBars(this.manyBars);
-    });
-    this.barsHost.addEventListener(EXPORT_END, () => {
-      this.exporting = false;
-      this.paintManyBars(this.manyBars);
-    });
+    };
+    drawVectorWhileExported(this.barsHost, exporting(true), exporting(false));
     this.barTip = el('div', { className: 'bar-readout', attrs: { 'aria-hidden': 'true' } });
     this.barTip.hidden = true;
     this.multiplesTitle = el('h4', { className: 'subhead' });
@@ -260,7 +257,8 @@ export class UnitView {
     if (!bars) return;
     const C = bars.means.length;
     if (canvas.dataset.classes !== String(C)) canvas.dataset.classes = String(C);
-    canvas.dataset.bars = String(C - (bars.preferred >= 0 && bars.preferred < C ? 1 : 0));
+    const drawn = String(C - (bars.preferred >= 0 && bars.preferred < C ? 1 : 0));
+    if (canvas.dataset.bars !== drawn) canvas.dataset.bars = drawn;
     if (this.exporting) return;
     const ctx = clearedContext(canvas, bars.width, bars.height);
     if (!ctx) return;

@@ -2,7 +2,7 @@
 // canvas for the charts a live run redraws on every epoch.
 import { axisBottom, axisLeft, extent, line, max, min, pointer, scaleLinear, select, type Selection } from 'd3';
 import { observeWidth } from '../dom';
-import { EXPORT_BEGIN, EXPORT_END } from '../export/vectorExport';
+import { drawVectorWhileExported } from '../export/vectorExport';
 import { lastFinitePoint as lastFinite, paintLines, type PlotFrame } from './canvasPlot';
 import { drawAxis, scaleKey, setAttrs, setStyles, setTexts } from './quietWrites';
 
@@ -74,15 +74,11 @@ export class LineChart {
       this.canvas.setAttribute('aria-hidden', 'true');
       this.root.appendChild(this.canvas);
       // Exports are vector: the lines become SVG paths while the exporter reads the chart.
-      this.root.dataset.vectorExport = '';
-      this.root.addEventListener(EXPORT_BEGIN, () => {
-        this.exporting = true;
+      const exporting = (on: boolean) => () => {
+        this.exporting = on;
         this.draw();
-      });
-      this.root.addEventListener(EXPORT_END, () => {
-        this.exporting = false;
-        this.draw();
-      });
+      };
+      drawVectorWhileExported(this.root, exporting(true), exporting(false));
     }
     if (options.legend !== false && options.axes !== false) {
       this.legend = document.createElement('div');
