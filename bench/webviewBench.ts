@@ -25,6 +25,19 @@ interface Row {
   what: string;
   ms: number[];
   bytesPerEpoch?: number[];
+  /** The trace's events by name, summed over the repeats (thread ms). */
+  parts: Map<string, number>;
+}
+
+/** What one interaction cost: main-thread ms above idle, bytes the host posted, and its trace events by name. */
+interface Measured {
+  ms: number;
+  bytes: number;
+  parts: Map<string, number>;
+}
+
+function addParts(into: Map<string, number>, parts: Map<string, number>): void {
+  for (const [k, v] of parts) into.set(k, (into.get(k) ?? 0) + v);
 }
 
 interface TraceEvent {
@@ -38,8 +51,8 @@ interface TraceEvent {
   args?: Record<string, unknown>;
 }
 
-/** Thread time of the top-level tasks on the marks' thread between 'bench-start' and 'bench-end', in ms. */
-function mainThreadMs(events: TraceEvent[]): number {
+/** Thread time of the top-level tasks on the marks' thread between 'bench-start' and 'bench-end', in ms, and of each event name. */
+function mainThreadMs(events: TraceEvent[]): { ms: number; parts: Map<string, number> } {
   const start = events.find((e) => e.name === 'bench-start');
   const end = events.find((e) => e.name === 'bench-end');
   if (!start || !end) throw new Error('bench marks missing from the trace');
@@ -49,12 +62,12 @@ function mainThreadMs(events: TraceEvent[]): number {
     if (e.ph !== 'X' || e.pid !== start.pid || e.tid !== start.tid || e.ts <= start.ts || e.ts >= end.ts) continue;
     if (process.env.BENCH_BREAKDOWN === 'objects' && ['Layout', 'UpdateLayoutTree', 'Paint', 'PrePaint'].includes(e.name)) console.log(`    ${e.name} ${((e.tdur ?? e.dur ?? 0) / 1000).toFixed(2)} ${JSON.stringify(e.args).slice(0, 300)}`);
     if (e.name === 'RunTask') us += e.tdur ?? e.dur ?? 0;
-    else parts.set(e.name, (parts.get(e.name) ?? 0) + (e.tdur ?? e.dur ?? 0));
+    else parts.set(e.name, (parts.get(e.name) ?? 0) + (e.tdur ?? e.dur ?? 0) / 1000);
   }
-  if (process.env.BENCH_BREAKDOWN) {
-    console.log(`  ${(us / 1000).toFixed(1)} ms: ${[...parts].sort((a, b) => b[1] - a[1]).slice(0, 10).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)}`).join(', ')}`);
+  if (process.env.BENCH_BREAKDOWN && process.env.BENCH_BREAKDOWN !== 'rows') {
+    console.log(`  ${(us / 1000).toFixed(1)} ms: ${[...parts].sort((a, b) => b[1] - a[1]).slice(0, 10).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}`);
   }
-  return us / 1000;
+  return { ms: us / 1000, parts };
 }
 
 /**
@@ -105,7 +118,7 @@ class Surface {
     this.cdp = await this.page.context().newCDPSession(this.page);
     await this.cdp.send('Performance.enable');
     const idle: number[] = [];
-    for (let i = 0; i < 8; i++) idle.push(await this.measureOnce(async () => undefined));
+    for (let i = 0; i < 8; i++) idle.push((await this.measureOnce(async () => undefined)).ms);
     this.baseline = quantile(idle, 0.5);
   }
 
@@ -118,7 +131,7 @@ class Surface {
    * two frames: script, style, layout, paint, GC. CPU time, not wall time: this machine is shared, and a task
    * that waits for a core would count its wait in wall time.
    */
-  private async measureOnce(act: () => Promise<void>): Promise<number> {
+  private async measureOnce(act: () => Promise<void>): Promise<{ ms: number; parts: Map<string, number> }> {
     const browser = this.page.context().browser()!;
     await browser.startTracing(this.page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink.user_timing'] });
     const mutations = process.env.BENCH_BREAKDOWN === 'mutations';
@@ -151,10 +164,12 @@ class Surface {
    * Times `act` plus the rounds of host replies it causes (each reply staged untimed, then delivered timed).
    * Returns main-thread ms above the idle baseline and the bytes the host posted.
    */
-  async interaction(act: () => Promise<void>, staged: unknown[] = []): Promise<{ ms: number; bytes: number }> {
+  async interaction(act: () => Promise<void>, staged: unknown[] = []): Promise<Measured> {
     let bytes = this.host.bytesOf(staged);
     if (staged.length) await this.stage(staged);
-    let ms = await this.measureOnce(act);
+    const first = await this.measureOnce(act);
+    const parts = first.parts;
+    let ms = first.ms;
     for (let round = 0; round < 4; round++) {
       const asked = await this.posted();
       const replies = asked.flatMap((m) => this.host.answer(m));
@@ -162,9 +177,11 @@ class Surface {
       if (replies.length === 0) break;
       bytes += this.host.bytesOf(replies);
       await this.stage(replies);
-      ms += await this.measureOnce(() => this.dispatch());
+      const reply = await this.measureOnce(() => this.dispatch());
+      ms += reply.ms;
+      addParts(parts, reply.parts);
     }
-    return { ms: Math.max(0, ms - this.baseline), bytes };
+    return { ms: Math.max(0, ms - this.baseline), bytes, parts };
   }
 
   dispatch(): Promise<void> {
@@ -176,19 +193,25 @@ class Surface {
   /** Time of the samples a function was on the stack of, itself included. */
   private totalMs = new Map<string, number>();
 
-  /** CPU profile of the page's timed parts while `fn` runs (BENCH_PROFILE), its top functions by self time printed. */
+  /** CPU profile of the page's timed parts while `fn` runs (BENCH_PROFILE), added to the ones before. */
   async profile<T>(fn: () => Promise<T>): Promise<T> {
     this.profiling = true;
-    this.selfMs.clear();
-    this.totalMs.clear();
     await this.cdp.send('Profiler.enable');
-    const result = await fn();
-    this.profiling = false;
+    // 0.1 ms: the default 1 ms leaves a few samples per epoch.
+    await this.cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+    try {
+      return await fn();
+    } finally {
+      this.profiling = false;
+    }
+  }
+
+  /** The profiles' top functions by inclusive time, per repeat. */
+  printProfile(repeats: number): void {
     const total = new Map(this.selfMs);
     for (const [k, v] of this.totalMs) total.set(k, (total.get(k) ?? 0) + v);
-    console.log('    self ms   total ms  function');
-    for (const [k, v] of [...total].sort((a, b) => b[1] - a[1]).slice(0, 40)) console.log(`${(this.selfMs.get(k) ?? 0).toFixed(1).padStart(8)}  ${v.toFixed(1).padStart(8)}  ${k}`);
-    return result;
+    console.log(`  ms per repeat (${repeats}): self, with callees, function`);
+    for (const [k, v] of [...total].sort((a, b) => b[1] - a[1]).slice(0, 50)) console.log(`${((this.selfMs.get(k) ?? 0) / repeats).toFixed(2).padStart(8)}  ${(v / repeats).toFixed(2).padStart(8)}  ${k}`);
   }
 
   private async profiled(act: () => Promise<void>): Promise<void> {
@@ -218,7 +241,7 @@ class Surface {
   }
 
   /** A new epoch arrives (timed with the replies it causes). */
-  newEpoch(): Promise<{ ms: number; bytes: number }> {
+  newEpoch(): Promise<Measured> {
     return this.interaction(() => this.dispatch(), this.host.nextEpoch());
   }
 
@@ -227,7 +250,7 @@ class Surface {
     await this.interaction(() => this.dispatch(), messages);
   }
 
-  pickLayer(layer: string): Promise<{ ms: number; bytes: number }> {
+  pickLayer(layer: string): Promise<Measured> {
     return this.interaction(() =>
       this.page.evaluate((name) => {
         const select = (globalThis as any).document.querySelector('.layer-select');
@@ -237,7 +260,7 @@ class Surface {
     );
   }
 
-  scrubTo(index: number): Promise<{ ms: number; bytes: number }> {
+  scrubTo(index: number): Promise<Measured> {
     return this.interaction(() =>
       this.page.evaluate((i) => {
         const input = (globalThis as any).document.querySelector('input.scrubber');
@@ -257,6 +280,8 @@ async function openSurface(browser: Awaited<ReturnType<typeof launchBrowser>>, u
   await page.goto(`${url}/test/webview/harness.html?surface=${surface}&theme=vscode-dark`);
   // Where the time goes: BENCH_HIDE=<selector> takes a part of the page out (display: none).
   if (process.env.BENCH_HIDE) await page.addStyleTag({ content: `${process.env.BENCH_HIDE} { display: none !important; }` });
+  // What a style change would save: BENCH_STYLE=<css> adds those rules to the page.
+  if (process.env.BENCH_STYLE) await page.addStyleTag({ content: process.env.BENCH_STYLE });
   await page.waitForFunction(() => (globalThis as any).__posted.some((m: { type: string }) => m.type === 'ready'));
   const host = new BenchHost(surface);
   const s = new Surface(page, host, packs);
@@ -272,52 +297,53 @@ async function main(): Promise<void> {
   const packs = await startPackServer();
   const browser = await launchBrowser();
   const rows: Row[] = [];
+  let panelSurface: Surface | undefined;
   const row = (what: string): Row => {
-    const r: Row = { what, ms: [], bytesPerEpoch: [] };
+    const r: Row = { what, ms: [], bytesPerEpoch: [], parts: new Map() };
     rows.push(r);
     return r;
   };
+  const record = (r: Row, m: Measured): void => {
+    r.ms.push(m.ms);
+    r.bytesPerEpoch?.push(m.bytes);
+    addParts(r.parts, m.parts);
+  };
   try {
     const panel = await openSurface(browser, url, 'panel', packs);
+    panelSurface = panel;
     await panel.pickLayer(BIG_LAYER);
-    const profiled = <T>(name: string, i: number, fn: () => Promise<T>): Promise<T> =>
-      process.env.BENCH_PROFILE === name && i === repeats(name) - 1 ? panel.profile(fn) : fn();
+    // The timed parts of every repeat of the row BENCH_PROFILE names, printed after the table.
+    const profiled = <T>(name: string, fn: () => Promise<T>): Promise<T> => (process.env.BENCH_PROFILE === name ? panel.profile(fn) : fn());
     const big = row('new epoch, 2,048-unit layer shown');
     for (let i = 0; i < repeats('big'); i++) {
-      const { ms, bytes } = await profiled('big', i, () => panel.newEpoch());
-      big.ms.push(ms);
-      big.bytesPerEpoch!.push(bytes);
+      record(big, await profiled('big', () => panel.newEpoch()));
     }
 
     // The unit's class-response view: the top unit of the heatmap.
     await panel.interaction(() => panel.page.click('.heat-canvas', { position: { x: 4, y: 1 } }));
     const unit = row('same, with the unit\'s class-response view open');
     for (let i = 0; i < repeats('unit'); i++) {
-      const { ms, bytes } = await profiled('unit', i, () => panel.newEpoch());
-      unit.ms.push(ms);
-      unit.bytesPerEpoch!.push(bytes);
+      record(unit, await profiled('unit', () => panel.newEpoch()));
     }
     await panel.interaction(() => panel.page.click('.unit-view vscode-button[aria-label="Close unit view"]'));
 
     await panel.pickLayer(SMALL_LAYER);
     const small = row('new epoch, a 64-unit layer shown (49 per-layer curves redrawn)');
     for (let i = 0; i < repeats('small'); i++) {
-      const { ms, bytes } = await profiled('small', i, () => panel.newEpoch());
-      small.ms.push(ms);
-      small.bytesPerEpoch!.push(bytes);
+      record(small, await profiled('small', () => panel.newEpoch()));
     }
 
     // The floor: a progress event changes only the header's text.
     const floor = row('(floor) a progress event, header text only');
+    delete floor.bytesPerEpoch;
     for (let i = 0; i < repeats('floor'); i++) {
       const progress = { type: 'event', event: { v: 1, type: 'progress', runId: 'bench-resnet50', epoch: 99, epochs: 1000, batch: i + 1, batches: 782, imgPerSec: 180 + i, etaSec: 1000 - i } };
-      floor.ms.push((await panel.interaction(() => panel.dispatch(), [progress])).ms);
+      record(floor, await panel.interaction(() => panel.dispatch(), [progress]));
     }
-    delete floor.bytesPerEpoch;
 
     const picker = row('layer picker to the 2,048-unit layer');
     for (let i = 0; i < repeats('picker'); i++) {
-      picker.ms.push((await profiled('picker', i, () => panel.pickLayer(BIG_LAYER))).ms);
+      record(picker, await profiled('picker', () => panel.pickLayer(BIG_LAYER)));
       await panel.pickLayer(SMALL_LAYER);
     }
 
@@ -325,16 +351,14 @@ async function main(): Promise<void> {
     const epochs = HISTORY + repeats('big') + repeats('unit') + repeats('small');
     const scrub = row('epoch scrub where class means exist');
     // The two epochs before the newest: their class means are still held (or, once fetched, cached).
-    for (let i = 0; i < repeats('scrub'); i++) scrub.ms.push((await profiled('scrub', i, () => panel.scrubTo(epochs - 2 - (i % 2)))).ms);
+    for (let i = 0; i < repeats('scrub'); i++) record(scrub, await profiled('scrub', () => panel.scrubTo(epochs - 2 - (i % 2))));
 
     if (repeats('live') > 0) {
       const sidebar = await openSurface(browser, url, 'sidebar', packs);
       await sidebar.pickLayer(BIG_LAYER);
       const live = row('side-bar Live view, 2,048-unit layer');
       for (let i = 0; i < repeats('live'); i++) {
-        const { ms, bytes } = await sidebar.newEpoch();
-        live.ms.push(ms);
-        live.bytesPerEpoch!.push(bytes);
+        record(live, await sidebar.newEpoch());
       }
     }
   } finally {
@@ -349,6 +373,14 @@ async function main(): Promise<void> {
     const bytes = r.bytesPerEpoch?.length ? `${(quantile(r.bytesPerEpoch!, 0.5) / 1e6).toFixed(2)} MB` : '';
     console.log(`| ${r.what} | ${quantile(r.ms, 0.5).toFixed(1)} / ${Math.max(...r.ms).toFixed(1)} ms | ${bytes} |`);
   }
+  if (process.env.BENCH_BREAKDOWN === 'rows') {
+    // Where each row's time goes, by trace event (nested events overlap: Paint is inside a RunTask, and so on).
+    for (const r of rows.filter((x) => x.ms.length > 0)) {
+      const top = [...r.parts].sort((a, b) => b[1] - a[1]).slice(0, 12);
+      console.log(`${r.what}, ms per repeat: ${top.map(([k, v]) => `${k} ${(v / r.ms.length).toFixed(2)}`).join(', ')}`);
+    }
+  }
+  if (process.env.BENCH_PROFILE) panelSurface?.printProfile(repeats(process.env.BENCH_PROFILE));
   const out = path.join(ROOT, 'out', 'bench');
   mkdirSync(out, { recursive: true });
   writeFileSync(path.join(out, 'webview-results.json'), JSON.stringify({ date: new Date().toISOString(), repeats: REPEATS, history: HISTORY, rows }, null, 2));
