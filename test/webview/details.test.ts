@@ -290,6 +290,59 @@ describe('arrays the host sends on request (detail 8)', () => {
   });
 });
 
+describe('a picked unit (its histograms on request)', () => {
+  it('comes into view whole when its histograms arrive, and later epochs leave the page where the user put it', async () => {
+    const events = fixture();
+    const runId = events[1].runId;
+    const cut = events.findIndex((e) => e.type === 'checkpoint' && e.epoch === 2) + 1;
+    // No class histograms in the events: the panel asks for the unit's own.
+    const strip = (e: any) => (e.type === 'classResponses' ? { ...e, layers: [] } : e);
+    const page = await openApp(web.browser, web.url, { surface: 'panel', width: 1280, height: 700 });
+    await send(page, { type: 'snapshot', surface: 'panel', runs: [] });
+    await sendEvents(page, events.slice(0, cut).map(strip));
+    await pickLayer(page, 'fc1');
+    await page.click('.heat-canvas', { position: { x: 4, y: 2 } });
+    await frame(page);
+    const unit = Number(await page.getAttribute('.unit-view', 'data-unit'));
+    const asked = (await posted(page)).filter((m) => m.type === 'requestUnitHistograms').at(-1);
+    assert.equal(asked?.unit, unit);
+    const h = events.filter((e) => e.type === 'classResponses' && e.epoch === asked.epoch).at(-1).layers[2];
+    const { bins: B, classes: C } = h;
+    const slice = {
+      layer: 'fc1',
+      units: 1,
+      classes: C,
+      bins: B,
+      firstUnit: unit,
+      edges: { $typed: 'Float32Array', data: typed(h.edges).slice(unit * (B + 1), (unit + 1) * (B + 1)) },
+      counts: { $typed: 'Uint32Array', data: typed(h.counts).slice(unit * C * B, (unit + 1) * C * B) },
+    };
+    await send(page, { type: 'layerData', runId, epoch: asked.epoch, layer: 'fc1', unit, histograms: slice });
+    const bottomOf = (selector: string) => page.$eval(selector, (n) => n.getBoundingClientRect().bottom - (globalThis as any).innerHeight);
+    // The view grew by its histograms, below what the first scroll had brought into view. Waits until the smooth
+    // scroll has come to rest (a scroll issued during it would be overtaken by its next frame).
+    await page.waitForFunction(
+      () => {
+        const g = globalThis as any;
+        const resting = g.lastScrollY === g.scrollY;
+        g.lastScrollY = g.scrollY;
+        return resting && document.querySelector('.multiples').getBoundingClientRect().bottom <= g.innerHeight + 0.5;
+      },
+      undefined,
+      { timeout: 5000, polling: 100 },
+    );
+    assert.ok((await bottomOf('.multiples')) <= 0.5);
+    // The user scrolls back up to the heatmap; the next epoch keeps the page there.
+    await page.evaluate(() => (globalThis as any).scrollTo(0, 0));
+    await frame(page);
+    await sendEvents(page, events.slice(cut).map(strip));
+    await frame(page);
+    await page.waitForTimeout(400);
+    assert.equal(await page.evaluate(() => (globalThis as any).scrollY), 0);
+    await page.close();
+  });
+});
+
 describe('a 49-layer network (per-layer curves)', () => {
   it('draws one line per stage with the shown layer highlighted; "all layers" draws every layer', async () => {
     const events = fixture();

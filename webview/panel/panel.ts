@@ -121,6 +121,8 @@ export function createPanel(app: HTMLElement, store: Store, analyses: AnalysesSt
   const heatGate = new ChangeGate();
   const unitGate = new ChangeGate();
   let lastUnit: number | undefined;
+  /** A unit was just picked and its histograms are still on the way: the view grows when they come. */
+  let scrollWhenReady = false;
   let shown = '';
 
   /** Tells the host which layer and unit to send along with new epochs (only while following the newest). */
@@ -195,7 +197,13 @@ export function createPanel(app: HTMLElement, store: Store, analyses: AnalysesSt
             }
           : undefined,
       );
-      if (r.unit !== undefined && r.unit !== lastUnit) unitView.root.scrollIntoView?.({ block: 'nearest', behavior: 'smooth' });
+      // A picked unit is brought into view, and once more when its histograms arrive and the view grows below the
+      // fold (only then: later epochs or a scrub never move the page).
+      const ready = responses.status === 'ready';
+      const scroll = r.unit !== undefined && (r.unit !== lastUnit || (scrollWhenReady && ready));
+      if (scroll) unitView.root.scrollIntoView?.({ block: 'nearest', behavior: 'smooth' });
+      if (r.unit !== lastUnit) scrollWhenReady = r.unit !== undefined && !ready && responses.status === 'loading';
+      else if (ready) scrollWhenReady = false;
       lastUnit = r.unit;
     }
     if (analysesGate.changed([r.run.runId, analyses.version, r.layer?.layer, r.unit, pal.version, analysesPicks])) {
