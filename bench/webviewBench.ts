@@ -103,6 +103,8 @@ function quantile(xs: number[], q: number): number {
   return s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? NaN;
 }
 
+let tracesWritten = 0;
+
 class Surface {
   private cdp!: CDPSession;
   private seen = 0;
@@ -142,7 +144,8 @@ class Surface {
     if (mutations) console.log(`  DOM writes: ${await this.page.evaluate(() => (globalThis as any).__mutations())}`);
     await this.page.evaluate(() => (globalThis as any).performance.mark('bench-end'));
     const trace = JSON.parse((await browser.stopTracing()).toString('utf8')) as { traceEvents: TraceEvent[] };
-    if (process.env.BENCH_BREAKDOWN) console.log(`  render ${await this.page.evaluate(() => JSON.stringify((globalThis as any).__timings, (_k, v) => (typeof v === 'number' ? Math.round(v * 10) / 10 : v)))}`);
+    // BENCH_TRACE=<path prefix>: each measured trace as a file, for a closer look (chrome://tracing, Perfetto).
+    if (process.env.BENCH_TRACE) writeFileSync(`${process.env.BENCH_TRACE}-${++tracesWritten}.json`, JSON.stringify(trace));
     return mainThreadMs(trace.traceEvents);
   }
 
