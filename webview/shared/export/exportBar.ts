@@ -125,8 +125,14 @@ export function installChartExport(
     }
   };
   let frame = 0;
-  const observer = new MutationObserver(() => {
-    if (frame) return;
+  // Only elements that are or hold a chart container can need a bar: the texts and ticks a live run rewrites on
+  // every epoch would otherwise cost a scan of the page and an extra frame each time.
+  const addsChart = (records: MutationRecord[]) =>
+    records.some((r) =>
+      Array.from(r.addedNodes).some((n) => n instanceof Element && (n.matches(EXPORTABLE_SELECTOR) || n.querySelector(EXPORTABLE_SELECTOR) !== null)),
+    );
+  const observer = new MutationObserver((records) => {
+    if (frame || !addsChart(records)) return;
     frame = requestAnimationFrame(() => {
       frame = 0;
       scan();
