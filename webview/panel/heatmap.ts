@@ -5,7 +5,7 @@
 import { scaleLinear, select } from 'd3';
 import type { LayerSelectivity } from '../../src/protocol/selectivity';
 import { setAttrs, setTexts } from '../shared/charts/quietWrites';
-import { el, observeWidth } from '../shared/dom';
+import { el, observeWidth, setData, setHidden, setStyle, setText } from '../shared/dom';
 import { className, fmtNum, fmtSI } from '../shared/format';
 import { palette, type Palette } from '../shared/theme';
 import { unitsBySI } from '../shared/unitOrder';
@@ -131,12 +131,12 @@ export class Heatmap {
       this.root.hidden = true;
       return;
     }
-    this.root.hidden = false;
+    setHidden(this.root, false);
     const { layer } = input;
     const usable = layer.classMeans.length === layer.units * layer.classes;
-    this.empty.hidden = usable;
-    this.body.hidden = !usable;
-    this.legendRow.hidden = !usable;
+    setHidden(this.empty, usable);
+    setHidden(this.body, !usable);
+    setHidden(this.legendRow, !usable);
     if (!usable) {
       this.cancelBuild();
       this.input = input;
@@ -192,10 +192,9 @@ export class Heatmap {
       if (this.offscreen.height !== rows) this.offscreen.height = rows;
       this.offscreen.getContext('2d')!.putImageData(new ImageData(new Uint8ClampedArray(pixels.buffer as ArrayBuffer), C, rows), 0, 0);
       this.drawLegend(pal, target.norm === 'global' ? globalMax : undefined);
-      this.canvas.dataset.rampTop = pal.heatStops[pal.heatStops.length - 1];
+      setData(this.canvas, { rampTop: pal.heatStops[pal.heatStops.length - 1] });
       this.lastBuildMs = performance.now() - t0;
-      this.root.dataset.buildMs = this.lastBuildMs.toFixed(1);
-      this.root.dataset.builtIn = this.builder.where;
+      setData(this.root, { buildMs: this.lastBuildMs.toFixed(1), builtIn: this.builder.where });
       this.layout();
       this.refreshTooltip(prev?.layer.layer === target.layer.layer);
     });
@@ -255,26 +254,29 @@ export class Heatmap {
     const blend = [rowH < 1 ? `${(1 / rowH).toFixed(1)} units` : '', colW < 1 ? `${(1 / colW).toFixed(1)} classes` : '']
       .filter(Boolean)
       .join(' × ');
-    this.legendText.textContent = blend ? `${this.scaleText} · each pixel averages ${blend}` : this.scaleText;
+    // Written only where a value changed: a new epoch's image usually keeps the geometry, and a rewritten text or
+    // attribute would lay the card out again for nothing.
+    setText(this.legendText, blend ? `${this.scaleText} · each pixel averages ${blend}` : this.scaleText);
     const dpr = window.devicePixelRatio || 1;
     if (this.canvas.width !== Math.round(w * dpr)) this.canvas.width = Math.round(w * dpr);
     if (this.canvas.height !== Math.round(h * dpr)) this.canvas.height = Math.round(h * dpr);
-    this.canvas.style.width = `${w}px`;
-    this.canvas.style.height = `${h}px`;
-    this.canvas.style.left = `${GUTTER}px`;
-    this.canvas.style.top = `${showLabels ? LABEL_HEIGHT : TITLE_HEIGHT}px`;
-    this.body.style.height = `${h + (showLabels ? LABEL_HEIGHT : TITLE_HEIGHT) + 4}px`;
-    const d = this.canvas.dataset;
-    d.units = String(U);
-    d.classes = String(C);
-    d.topUnit = String(this.order[0] ?? '');
-    d.colWidth = String(colW);
-    d.rowHeight = String(rowH);
-    this.canvas.setAttribute(
-      'aria-label',
+    const top = showLabels ? LABEL_HEIGHT : TITLE_HEIGHT;
+    setStyle(this.canvas, 'width', `${w}px`);
+    setStyle(this.canvas, 'height', `${h}px`);
+    setStyle(this.canvas, 'left', `${GUTTER}px`);
+    setStyle(this.canvas, 'top', `${top}px`);
+    setStyle(this.body, 'height', `${h + top + 4}px`);
+    setData(this.canvas, {
+      units: String(U),
+      classes: String(C),
+      topUnit: String(this.order[0] ?? ''),
+      colWidth: String(colW),
+      rowHeight: String(rowH),
+    });
+    const label =
       `Heatmap of class-conditional mean activation, layer ${input.layer.layer}, ${U} units sorted by selectivity (rows) by ${C} classes (columns). ` +
-        'Arrow keys move between units and classes, Enter opens the unit.',
-    );
+      'Arrow keys move between units and classes, Enter opens the unit.';
+    if (this.canvas.getAttribute('aria-label') !== label) this.canvas.setAttribute('aria-label', label);
     this.drawLabels(input, showLabels, colW);
     this.drawGutter(input, h, showLabels);
     this.blit();
@@ -331,7 +333,7 @@ export class Heatmap {
       const y = this.cursorRow * rowH;
       ctx.strokeRect(this.cursorClass * colW + 0.5, y - 1.5, Math.max(2, colW - 1), Math.max(3, rowH + 2));
     }
-    this.canvas.dataset.selectedUnit = sel === undefined ? '' : String(sel);
+    setData(this.canvas, { selectedUnit: sel === undefined ? '' : String(sel) });
   }
 
   private outlineRow(ctx: CanvasRenderingContext2D, row: number, color: string, lw: number): void {

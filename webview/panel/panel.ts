@@ -4,7 +4,7 @@ import { findLayer } from '../../src/protocol/runView';
 import type { LayerSelectivity } from '../../src/protocol/selectivity';
 import { SIHistogram } from '../shared/charts/siHistogram';
 import { LayerPicker } from '../shared/controls';
-import { ChangeGate, el } from '../shared/dom';
+import { ChangeGate, el, setHidden } from '../shared/dom';
 import { className, fmtSI } from '../shared/format';
 import { RunHeader } from '../shared/runHeader';
 import type { Availability } from '../shared/layerData';
@@ -139,8 +139,8 @@ export function createPanel(app: HTMLElement, store: Store, analyses: AnalysesSt
   function render(): void {
     const r = resolve(store);
     header.update(store.runs, r.run);
-    empty.hidden = !!r.run;
-    content.hidden = !r.run;
+    setHidden(empty, !!r.run);
+    setHidden(content, !r.run);
     if (!r.run) return;
     announceShown(r);
     if (analyses.needsRequest(r.run.runId)) post({ type: 'requestAnalyses', runId: r.run.runId });

@@ -28,6 +28,21 @@ export function setText(node: Element, text: string): void {
   if (node.textContent !== text) node.textContent = text;
 }
 
+/** Shows or hides an element, writing the attribute only when that changes (a rewrite re-styles it). */
+export function setHidden(node: HTMLElement, hidden: boolean): void {
+  if (node.hidden !== hidden) node.hidden = hidden;
+}
+
+/** Sets an inline style property only when it differs. */
+export function setStyle(node: HTMLElement, property: 'width' | 'height' | 'left' | 'top', value: string): void {
+  if (node.style[property] !== value) node.style[property] = value;
+}
+
+/** Sets each data-* attribute that differs. */
+export function setData(node: HTMLElement, values: Record<string, string>): void {
+  for (const [key, value] of Object.entries(values)) if (node.dataset[key] !== value) node.dataset[key] = value;
+}
+
 /** True when any input differs (by identity) from the previous call's; remembers the new inputs. */
 export class ChangeGate {
   private last: readonly unknown[] | undefined;

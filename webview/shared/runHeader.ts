@@ -3,7 +3,7 @@ import type { RunViewState } from '../../src/protocol/runView';
 import type { RunMeta } from '../../src/protocol/events';
 import { runDisplayName, runTagsText } from '../../src/protocol/runName';
 import { currentAlpha, isActive, latestMetrics, progressFraction } from '../../src/protocol/runView';
-import { ChangeGate, el, setText } from './dom';
+import { ChangeGate, el, setHidden, setText } from './dom';
 import { fmtDuration, fmtInt, fmtNum, fmtPct } from './format';
 
 export interface RunHeaderActions {
@@ -64,7 +64,7 @@ export class RunHeader {
 
   private showStop(run: RunViewState): void {
     const stopping = run.state === 'stopping' || (this.stopRequested.has(run.runId) && isActive(run.state));
-    this.stop.hidden = !isActive(run.state);
+    setHidden(this.stop, !isActive(run.state));
     this.stop.toggleAttribute('disabled', stopping);
     setText(this.stop, stopping ? 'Stopping…' : 'Stop');
   }
@@ -82,11 +82,11 @@ export class RunHeader {
           .map((r) => el('vscode-option', { text: `${runLabel(r, runs)} — ${r.state}`, attrs: { value: r.runId } })),
       );
     }
-    this.runSelectWrap.hidden = runs.length < 2;
+    setHidden(this.runSelectWrap, runs.length < 2);
     if (run && this.runSelect.value !== run.runId) this.runSelect.value = run.runId;
-    this.stop.hidden = !run || !isActive(run.state); // nothing to stop before the first run
+    setHidden(this.stop, !run || !isActive(run.state)); // nothing to stop before the first run
     // No run: no header at all (an empty title, a badge and a progress track would say nothing).
-    this.root.hidden = !run;
+    setHidden(this.root, !run);
     if (!run) return;
     const meta = run.meta;
     setText(this.name, runDisplayName(run));
@@ -94,9 +94,9 @@ export class RunHeader {
     if (run.label?.label && meta?.name) this.name.title = `config: ${meta.name}`;
     else this.name.removeAttribute('title');
     setText(this.tags, runTagsText(run));
-    this.tags.hidden = !this.tags.textContent;
+    setHidden(this.tags, !this.tags.textContent);
     setText(this.badge, run.state);
-    this.badge.className = `state-badge state-${run.state}`;
+    if (this.badge.className !== `state-badge state-${run.state}`) this.badge.className = `state-badge state-${run.state}`;
     this.showStop(run);
 
     const last = latestMetrics(run);
@@ -127,7 +127,7 @@ export class RunHeader {
     }
     facts.forEach(([, value], i) => setText(this.facts.children[i].lastElementChild!, value));
     const frac = progressFraction(run);
-    this.progress.hidden = !running && run.state !== 'queued';
+    setHidden(this.progress, !running && run.state !== 'queued');
     // A data.download comes before the run starts: its bytes are the progress then.
     const download = !meta && running ? run.download : undefined;
     if (download && download.total > 0) this.progress.value = Math.round((1000 * download.bytes) / download.total) / 10;
@@ -146,7 +146,7 @@ export class RunHeader {
           ? `${run.summary.epochsDone} epochs in ${fmtDuration(run.summary.seconds)}`
           : '',
     );
-    this.error.hidden = !run.error;
+    setHidden(this.error, !run.error);
     setText(this.error, run.error ?? '');
   }
 }
