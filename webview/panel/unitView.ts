@@ -4,7 +4,7 @@ import { axisBottom, axisLeft, max, range, scaleBand, scaleLinear, select, type 
 import type { LayerClassHistograms, LayerSelectivity } from '../../src/protocol/selectivity';
 import { clearedContext, plotStyle } from '../shared/charts/canvasPlot';
 import { drawAxis, scaleKey, setAttrs, setTexts } from '../shared/charts/quietWrites';
-import { el, observeWidth, setText } from '../shared/dom';
+import { el, observeWidth, setData, setHidden, setText } from '../shared/dom';
 import { drawVectorWhileExported } from '../shared/export/vectorExport';
 import { className, fmtNum, fmtSI } from '../shared/format';
 import type { Availability } from '../shared/layerData';
@@ -63,6 +63,8 @@ export class UnitView {
   private barsCanvas: HTMLCanvasElement;
   private manyBars: ManyBars | undefined;
   private exporting = false;
+  private classBands: ScaleBand<number> | undefined;
+  private classScaleFor = '';
 
   /** `onStep(+1)` opens the next unit down the SI ranking, `onStep(-1)` the one above. */
   constructor(container: HTMLElement, onClose: () => void, onStep: (delta: 1 | -1) => void) {
@@ -112,10 +114,10 @@ export class UnitView {
 
   update(input: UnitViewInput | undefined): void {
     this.input = input;
-    this.root.hidden = !input;
+    setHidden(this.root, !input);
     if (!input) return;
     const { layer, unit, classNames } = input;
-    this.root.dataset.unit = String(unit);
+    setData(this.root, { unit: String(unit) });
     setText(this.title, `Unit #${unit} · ${layer.layer}`);
     const rank = unitsBySI(layer.si).indexOf(unit);
     setText(this.rank, `rank ${rank + 1} of ${layer.units} by SI`);
@@ -158,10 +160,7 @@ export class UnitView {
       role: 'img',
       'aria-label': `Class-conditional mean activation of unit ${unit}; preferred class ${className(classNames, preferred)}`,
     });
-    const x = scaleBand<number>()
-      .domain(range(C))
-      .range([BAR_MARGIN.left, width - BAR_MARGIN.right])
-      .paddingInner(C > 60 ? 0 : 0.15);
+    const x = this.classScale(C, width);
     const y = scaleLinear()
       .domain([0, Math.max(1e-6, max(means) ?? 1)])
       .nice(4)
@@ -244,6 +243,19 @@ export class UnitView {
     setTexts(xTitle, (t) => t);
   }
 
+  /** The class axis' band scale, made again only when the class count or width changes (its domain is a hash map). */
+  private classScale(C: number, width: number): ScaleBand<number> {
+    const key = `${C}|${width}`;
+    if (this.classScaleFor !== key) {
+      this.classScaleFor = key;
+      this.classBands = scaleBand<number>()
+        .domain(range(C))
+        .range([BAR_MARGIN.left, width - BAR_MARGIN.right])
+        .paddingInner(C > 60 ? 0 : 0.15);
+    }
+    return this.classBands!;
+  }
+
   /**
    * Many classes: every bar but the preferred one (an SVG rect on top) on a canvas under the SVG, redrawn each epoch
    * as one bitmap. While an export reads the chart they are one SVG path instead, so the figure stays vector.
@@ -265,10 +277,13 @@ export class UnitView {
     ctx.fillStyle = plotStyle(canvas).accent;
     const bw = Math.max(1, bars.x.bandwidth());
     const y0 = bars.y(0);
+    // The band scale's positions by arithmetic: its lookup hashes each class, 200 times an epoch.
+    const x0 = bars.x(0)!;
+    const step = bars.x.step();
     for (let c = 0; c < C; c++) {
       if (c === bars.preferred) continue;
       const top = bars.y(Math.max(0, bars.means[c]));
-      ctx.fillRect(bars.x(c)!, top, bw, y0 - top);
+      ctx.fillRect(x0 + c * step, top, bw, y0 - top);
     }
   }
 
@@ -277,7 +292,7 @@ export class UnitView {
     const r = input.responses;
     const { layer, unit, classNames } = input;
     if (!r || r.row >= r.histograms.units) {
-      this.multiplesTitle.textContent = 'Per-class activation histograms';
+      setText(this.multiplesTitle, 'Per-class activation histograms');
       const text =
         input.histogramsRecorded === false
           ? `This run records no activation histograms for ${layer.layer} (selectivity.histogramLayers; "auto" keeps the deepest layers within a size budget). The class means above are complete.`
@@ -288,7 +303,7 @@ export class UnitView {
       return;
     }
     const { classes: C, bins: B, edges, counts } = r.histograms;
-    this.multiplesTitle.textContent = `Per-class activation histograms (epoch ${r.epoch})`;
+    setText(this.multiplesTitle, `Per-class activation histograms (epoch ${r.epoch})`);
     const row = r.row;
     const e = edges.subarray(row * (B + 1), row * (B + 1) + B + 1);
     const perClass = (c: number) => counts.subarray((row * C + c) * B, (row * C + c + 1) * B);
