@@ -1,7 +1,7 @@
 // The unit view's small per-class activation histograms. Twelve of them change on every epoch of a live run:
 // each is a canvas (one bitmap to repaint, no SVG elements to re-style and re-lay out), drawn as SVG only while an
 // export reads it, so exported figures stay vector.
-import { max, scaleLinear, select } from 'd3';
+import { max, select } from 'd3';
 import { clearedContext, plotStyle } from '../shared/charts/canvasPlot';
 import { setAttrs } from '../shared/charts/quietWrites';
 import { el, setText } from '../shared/dom';
@@ -52,12 +52,13 @@ export function miniHistogram(): HTMLElement {
   return figure;
 }
 
+/** Bin i's left edge and a density's height (linear maps, written out: twelve panels redraw every epoch). */
 function scales(d: Drawn) {
-  const x = scaleLinear().domain([0, d.dens.length]).range([2, MINI_W - 2]);
-  const y = scaleLinear()
-    .domain([0, Math.max(1e-9, max(d.dens) ?? 1)])
-    .range([MINI_H, 2]);
-  return { x, y, bw: Math.max(1, x(1) - x(0) - 0.5) };
+  const step = (MINI_W - 4) / Math.max(1, d.dens.length);
+  const top = Math.max(1e-9, max(d.dens) ?? 1);
+  const x = (i: number) => 2 + i * step;
+  const y = (v: number) => MINI_H - (v / top) * (MINI_H - 2);
+  return { x, y, bw: Math.max(1, step - 0.5) };
 }
 
 /** A small density histogram (each class normalised to its own total, so class sizes do not matter). */
