@@ -35,6 +35,20 @@ async function pickLayer(page: Page, layer: string): Promise<void> {
 
 /** Boxes of two elements overlap. */
 /** How many pixels each training-curve canvas (the lines over the SVG axes) has painted. */
+/** One unit's slice of a layer's class histograms, as the host answers requestUnitHistograms. */
+function unitHistograms(h: any, unit: number): unknown {
+  const { bins: B, classes: C } = h;
+  return {
+    layer: h.layer,
+    units: 1,
+    classes: C,
+    bins: B,
+    firstUnit: unit,
+    edges: { $typed: 'Float32Array', data: typed(h.edges).slice(unit * (B + 1), (unit + 1) * (B + 1)) },
+    counts: { $typed: 'Uint32Array', data: typed(h.counts).slice(unit * C * B, (unit + 1) * C * B) },
+  };
+}
+
 async function paintedPixels(page: Page): Promise<number[]> {
   return page.$$eval('.curves canvas.plot', (canvases) =>
     canvases.map((c) => {
@@ -269,16 +283,7 @@ describe('arrays the host sends on request (detail 8)', () => {
     const h = events.filter((e) => e.type === 'classResponses').at(-1).layers[2];
     const B = h.bins;
     const C = h.classes;
-    const slice = {
-      layer: 'fc1',
-      units: 1,
-      classes: C,
-      bins: B,
-      firstUnit: unit,
-      edges: { $typed: 'Float32Array', data: typed(h.edges).slice(unit * (B + 1), (unit + 1) * (B + 1)) },
-      counts: { $typed: 'Uint32Array', data: typed(h.counts).slice(unit * C * B, (unit + 1) * C * B) },
-    };
-    await send(page, { type: 'layerData', runId, epoch: 3, layer: 'fc1', unit, histograms: slice });
+    await send(page, { type: 'layerData', runId, epoch: 3, layer: 'fc1', unit, histograms: unitHistograms(h, unit) });
     assert.equal(await page.$$eval('.multiples figure', (f) => f.length), 10);
     const n = await page.$$eval('.multiples .mini-n', (t) => t.map((x) => x.textContent));
     const counts = typed(h.counts);
@@ -307,17 +312,7 @@ describe('a picked unit (its histograms on request)', () => {
     const asked = (await posted(page)).filter((m) => m.type === 'requestUnitHistograms').at(-1);
     assert.equal(asked?.unit, unit);
     const h = events.filter((e) => e.type === 'classResponses' && e.epoch === asked.epoch).at(-1).layers[2];
-    const { bins: B, classes: C } = h;
-    const slice = {
-      layer: 'fc1',
-      units: 1,
-      classes: C,
-      bins: B,
-      firstUnit: unit,
-      edges: { $typed: 'Float32Array', data: typed(h.edges).slice(unit * (B + 1), (unit + 1) * (B + 1)) },
-      counts: { $typed: 'Uint32Array', data: typed(h.counts).slice(unit * C * B, (unit + 1) * C * B) },
-    };
-    await send(page, { type: 'layerData', runId, epoch: asked.epoch, layer: 'fc1', unit, histograms: slice });
+    await send(page, { type: 'layerData', runId, epoch: asked.epoch, layer: 'fc1', unit, histograms: unitHistograms(h, unit) });
     const bottomOf = (selector: string) => page.$eval(selector, (n) => n.getBoundingClientRect().bottom - (globalThis as any).innerHeight);
     // The view grew by its histograms, below what the first scroll had brought into view. Waits until the smooth
     // scroll has come to rest (a scroll issued during it would be overtaken by its next frame).
