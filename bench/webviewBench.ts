@@ -29,11 +29,15 @@ interface Row {
   parts: Map<string, number>;
 }
 
-/** What one interaction cost: main-thread ms above idle, bytes the host posted, and its trace events by name. */
-interface Measured {
+/** One trace's main-thread ms and its events' ms by name. */
+interface Timed {
   ms: number;
-  bytes: number;
   parts: Map<string, number>;
+}
+
+/** What one interaction cost: main-thread ms above idle, bytes the host posted, and its trace events by name. */
+interface Measured extends Timed {
+  bytes: number;
 }
 
 function addParts(into: Map<string, number>, parts: Map<string, number>): void {
@@ -52,7 +56,7 @@ interface TraceEvent {
 }
 
 /** Thread time of the top-level tasks on the marks' thread between 'bench-start' and 'bench-end', in ms, and of each event name. */
-function mainThreadMs(events: TraceEvent[]): { ms: number; parts: Map<string, number> } {
+function mainThreadMs(events: TraceEvent[]): Timed {
   const start = events.find((e) => e.name === 'bench-start');
   const end = events.find((e) => e.name === 'bench-end');
   if (!start || !end) throw new Error('bench marks missing from the trace');
@@ -133,7 +137,7 @@ class Surface {
    * two frames: script, style, layout, paint, GC. CPU time, not wall time: this machine is shared, and a task
    * that waits for a core would count its wait in wall time.
    */
-  private async measureOnce(act: () => Promise<void>): Promise<{ ms: number; parts: Map<string, number> }> {
+  private async measureOnce(act: () => Promise<void>): Promise<Timed> {
     const browser = this.page.context().browser()!;
     await browser.startTracing(this.page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink.user_timing'] });
     const mutations = process.env.BENCH_BREAKDOWN === 'mutations';

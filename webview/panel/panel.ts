@@ -202,7 +202,7 @@ export function createPanel(app: HTMLElement, store: Store, analyses: AnalysesSt
       const ready = responses.status === 'ready';
       const scroll = r.unit !== undefined && (r.unit !== lastUnit || (scrollWhenReady && ready));
       if (scroll) unitView.root.scrollIntoView?.({ block: 'nearest', behavior: 'smooth' });
-      if (r.unit !== lastUnit) scrollWhenReady = r.unit !== undefined && !ready && responses.status === 'loading';
+      if (r.unit !== lastUnit) scrollWhenReady = r.unit !== undefined && responses.status === 'loading';
       else if (ready) scrollWhenReady = false;
       lastUnit = r.unit;
     }

@@ -96,7 +96,8 @@ export class RunHeader {
     setText(this.tags, runTagsText(run));
     setHidden(this.tags, !this.tags.textContent);
     setText(this.badge, run.state);
-    if (this.badge.className !== `state-badge state-${run.state}`) this.badge.className = `state-badge state-${run.state}`;
+    const badgeClass = `state-badge state-${run.state}`;
+    if (this.badge.className !== badgeClass) this.badge.className = badgeClass;
     this.showStop(run);
 
     const last = latestMetrics(run);
