@@ -208,6 +208,11 @@ describe('export from the run panel (curves, histogram, canvas heatmap, unit vie
     const svg = await inspectSvg(page, m.data);
     assert.equal(svg.parserError, 0);
     assert.doesNotMatch(m.data, />Close</, 'buttons are not exported');
+    // The small histograms are one canvas on screen and vector panels in the file: a caption and a count each.
+    const drawn = await page.getAttribute('.mini-grid-plot', 'data-panels');
+    assert.equal(svg.texts.filter((t: string) => /^n = \d+$|^no samples recorded$/.test(t)).length, Number(drawn));
+    assert.equal(svg.images.length, 0, 'no bitmap of the canvases');
+    assert.equal(await page.isVisible('.mini-grid-plot'), true, 'back on canvas after the export');
     renderOutside(save('export-unit-view.svg', m), svg.width);
     save('export-unit-view.png', await exportVia(page, '.unit-view', 'PNG'));
   });

@@ -156,3 +156,25 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: path.join(ARTIFACTS, name), fullPage: true });
 }
+
+/**
+ * The unit view's small histograms as drawn (one canvas): the classes in panel order ('other' for the pooled one),
+ * the preferred class, and what hovering each panel's caption reads out.
+ */
+export async function miniPanels(page: Page): Promise<{ classes: string[]; preferred: string; readouts: string[] }> {
+  const grid = (await page.$eval('.mini-grid-plot', (c) => {
+    const d = (c as any).dataset;
+    return { classes: d.classes ?? '', preferred: d.preferred ?? '', columns: Number(d.columns), w: Number(d.cellWidth), h: Number(d.cellHeight), gap: Number(d.gap) };
+  })) as { classes: string; preferred: string; columns: number; w: number; h: number; gap: number };
+  const classes = grid.classes === '' ? [] : grid.classes.split(',');
+  const readouts: string[] = [];
+  for (let i = 0; i < classes.length; i++) {
+    const col = i % grid.columns;
+    const row = Math.floor(i / grid.columns);
+    // hover() scrolls the canvas into view and waits until it stands still (a picked unit scrolls smoothly).
+    await page.hover('.mini-grid-plot', { position: { x: col * (grid.w + grid.gap) + grid.w / 2, y: row * (grid.h + grid.gap) + 8 } });
+    readouts.push((await page.textContent('.mini-readout')) ?? '');
+  }
+  await page.mouse.move(0, 0);
+  return { classes, preferred: grid.preferred, readouts };
+}

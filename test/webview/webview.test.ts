@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { frame, loadFixture, openApp, screenshot, send, sendEvents, typed, useBrowser } from './harness';
+import { frame, loadFixture, miniPanels, openApp, screenshot, send, sendEvents, typed, useBrowser } from './harness';
 
 // These run inside the page (playwright serialises the callbacks); the Node program has no DOM types.
 declare const document: any;
@@ -151,8 +151,39 @@ describe('panel', () => {
     assert.equal(await page.$$eval('.unit-view b, .heatmap b', (b) => b.length), 0);
     assert.equal(await page.$$eval('.unit-bars rect.bar', (r) => r.length), 10);
     assert.equal(await page.getAttribute('.unit-bars rect.bar.preferred', 'data-class'), '7');
-    assert.equal(await page.$$eval('.multiples figure', (f) => f.length), 10);
-    assert.equal(await page.getAttribute('.multiples figure.preferred', 'data-class'), '7');
+    const panels = await miniPanels(page);
+    assert.equal(panels.classes.length, 10);
+    assert.equal(panels.preferred, '7');
+    assert.match(panels.readouts[panels.classes.indexOf('7')], /^<b>seven<\/b> \(preferred class\) · \d+ samples · activation /);
+    // What the canvas shows: the preferred class's panel, and only it, in the highlight colour (outline and bars).
+    const highlighted = await page.$eval('.mini-grid-plot', (node) => {
+      const c = node as any;
+      const probe = document.createElement('canvas').getContext('2d')!;
+      probe.fillStyle = getComputedStyle(c).getPropertyValue('--sl-select').trim();
+      probe.fillRect(0, 0, 1, 1);
+      const want = probe.getImageData(0, 0, 1, 1).data;
+      const dpr = c.width / c.getBoundingClientRect().width;
+      const d = c.dataset;
+      const stride = { x: Number(d.cellWidth) + Number(d.gap), y: Number(d.cellHeight) + Number(d.gap) };
+      // The panels arrive as a finished bitmap (a 'bitmaprenderer' canvas): read through a copy.
+      const copy = document.createElement('canvas');
+      copy.width = c.width;
+      copy.height = c.height;
+      const cc = copy.getContext('2d')!;
+      cc.drawImage(c, 0, 0);
+      const px = cc.getImageData(0, 0, c.width, c.height).data;
+      const perPanel = new Array<number>(Number(d.panels)).fill(0);
+      for (let i = 0; i < px.length; i += 4) {
+        if (px[i + 3] < 200 || Math.abs(px[i] - want[0]) + Math.abs(px[i + 1] - want[1]) + Math.abs(px[i + 2] - want[2]) > 24) continue;
+        const x = ((i / 4) % c.width) / dpr;
+        const y = Math.floor(i / 4 / c.width) / dpr;
+        perPanel[Math.floor(y / stride.y) * Number(d.columns) + Math.floor(x / stride.x)]++;
+      }
+      return perPanel;
+    });
+    const preferredPanel = panels.classes.indexOf('7');
+    assert.ok(highlighted[preferredPanel] > 200, `preferred panel drawn highlighted (${highlighted[preferredPanel]} pixels)`);
+    assert.deepEqual(highlighted.filter((_, i) => i !== preferredPanel && highlighted[i] > 0), [], 'no other panel highlighted');
     const posted = await page.evaluate(() => (globalThis as any).__posted);
     assert.ok(posted.length >= 1);
     await screenshot(page, 'panel-unit-dark.png');
@@ -389,10 +420,11 @@ describe('histogram layers', () => {
     };
     await pickLayerAndTopUnit('conv1');
     assert.match((await page.textContent('.multiples .hint')) ?? '', /records no activation histograms for conv1 \(selectivity\.histogramLayers/);
-    assert.equal(await page.$$eval('.multiples figure', (f) => f.length), 0);
+    assert.equal(await page.isHidden('.mini-grid'), true);
     assert.equal(await page.$$eval('.unit-bars rect.bar', (r) => r.length), 10, 'class means are still drawn');
     await pickLayerAndTopUnit('fc1');
-    assert.equal(await page.$$eval('.multiples figure', (f) => f.length), 10);
+    assert.equal(await page.isVisible('.mini-grid'), true);
+    assert.equal(await page.getAttribute('.mini-grid-plot', 'data-panels'), '10');
     await assertClean(page);
     await page.close();
   });

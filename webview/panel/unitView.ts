@@ -8,7 +8,7 @@ import { el, observeWidth, setData, setHidden, setText } from '../shared/dom';
 import { drawVectorWhileExported } from '../shared/export/vectorExport';
 import { className, fmtNum, fmtSI } from '../shared/format';
 import type { Availability } from '../shared/layerData';
-import { miniHistogram, updateMiniHistogram, type MiniPanel } from './miniHistogram';
+import { ClassHistogramGrid, type MiniPanel } from './classHistogramGrid';
 import { unitsBySI } from '../shared/unitOrder';
 
 /** Class histograms that hold the unit's: row `row` of `histograms` (0 when they are the unit's alone). */
@@ -53,6 +53,8 @@ export class UnitView {
   private stats: HTMLElement;
   private barsHost: HTMLElement;
   private multiples: HTMLElement;
+  private multiplesHint: HTMLElement;
+  private grid = new ClassHistogramGrid();
   private multiplesTitle: HTMLElement;
   private input: UnitViewInput | undefined;
   private width = 0;
@@ -90,7 +92,8 @@ export class UnitView {
     this.barTip = el('div', { className: 'bar-readout', attrs: { 'aria-hidden': 'true' } });
     this.barTip.hidden = true;
     this.multiplesTitle = el('h4', { className: 'subhead' });
-    this.multiples = el('div', { className: 'multiples' });
+    this.multiplesHint = el('p', { className: 'hint' });
+    this.multiples = el('div', { className: 'multiples' }, [this.multiplesHint, this.grid.root]);
     this.root.append(
       el('div', { className: 'card-head' }, [
         this.title,
@@ -299,7 +302,10 @@ export class UnitView {
           : input.histogramsStatus === 'loading'
             ? 'Loading the histograms of this unit…'
             : 'Histograms arrive with the next analysis of this layer.';
-      this.multiples.replaceChildren(el('p', { className: input.histogramsStatus === 'loading' ? 'hint loading' : 'hint', text }));
+      setText(this.multiplesHint, text);
+      this.multiplesHint.classList.toggle('loading', input.histogramsStatus === 'loading');
+      setHidden(this.multiplesHint, false);
+      setHidden(this.grid.root, true);
       return;
     }
     const { classes: C, bins: B, edges, counts } = r.histograms;
@@ -327,14 +333,9 @@ export class UnitView {
       }
       panels.push({ label: `other ${C - MAX_MULTIPLES + 1} classes`, counts: pooled, preferred: false });
     }
-    if (this.multiples.firstElementChild?.tagName === 'P') this.multiples.replaceChildren();
-    select(this.multiples)
-      .selectAll<HTMLElement, MiniPanel>('figure.mini')
-      .data(panels)
-      .join((enter) => enter.append(() => miniHistogram()))
-      .each(function (p) {
-        updateMiniHistogram(this, p, e);
-      });
+    setHidden(this.multiplesHint, true);
+    setHidden(this.grid.root, false);
+    this.grid.update(panels, e);
   }
 }
 

@@ -1,6 +1,7 @@
 // Canvas drawing for the charts a live run redraws on every epoch (training curves, the unit view's small
-// histograms): one bitmap to repaint instead of SVG paths to re-style, re-lay out and re-paint. Only shapes: canvas
-// text is shaped anew on every draw, so labels stay SVG or HTML, which the page lays out once.
+// histograms): one bitmap to repaint instead of SVG paths to re-style, re-lay out and re-paint. Mostly shapes: canvas
+// text is shaped anew on every draw, so labels that rarely change stay SVG or HTML, which the page lays out once.
+// The small histograms draw their words too: every one of them changes with the epoch.
 import { line, type ScaleLinear } from 'd3';
 import { palette } from '../theme';
 
@@ -27,6 +28,10 @@ export interface PlotStyle {
   /** Bars (.bar) and the highlighted one (the preferred class). */
   accent: string;
   select: string;
+  /** Text (--sl-fg), box outlines (--sl-border) and the page's font family, for the few charts that draw words. */
+  text: string;
+  border: string;
+  fontFamily: string;
   /** Series colours given as CSS variables, resolved. */
   colors: Map<string, string>;
 }
@@ -44,6 +49,9 @@ export function plotStyle(canvas: HTMLCanvasElement): PlotStyle {
     muted: read('--sl-muted', '#9d9d9d'),
     accent: read('--sl-accent', '#3794ff'),
     select: read('--sl-select', '#d18616'),
+    text: read('--sl-fg', '#cccccc'),
+    border: read('--sl-border', 'rgba(128, 128, 128, 0.35)'),
+    fontFamily: css.fontFamily || 'sans-serif',
     colors: new Map(),
   };
   styles.set(canvas, { version, style });

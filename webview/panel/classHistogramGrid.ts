@@ -1,0 +1,300 @@
+// The unit view's per-class activation histograms: up to twelve small panels, all of which change on every epoch of
+// a live run. They are drawn on one canvas: one bitmap to repaint, where twelve figures of captions, counts and
+// canvases made the page lay out and paint a hundred-odd boxes each epoch. Hovering a panel reads it out, one
+// aria-label describes them all, and an export draws them as SVG so that exported figures stay vector.
+import { select } from 'd3';
+import { plotStyle } from '../shared/charts/canvasPlot';
+import { el, observeWidth, setData, setStyle, setText } from '../shared/dom';
+import { drawVectorWhileExported } from '../shared/export/vectorExport';
+import { fmtNum } from '../shared/format';
+
+export interface MiniPanel {
+  label: string;
+  counts: ArrayLike<number>;
+  preferred: boolean;
+  /** The class drawn; none for the pooled panel of the other classes. */
+  cls?: number;
+}
+
+/** A panel's box, the gap between boxes, and where its parts sit inside it (CSS pixels, text baselines). */
+const CELL = { width: 164, height: 92, gap: 10 } as const;
+const INSET = 7;
+const PLOT = { top: 21, width: CELL.width - 2 * INSET, height: 40 } as const;
+const CAPTION_Y = 15;
+const EDGES_Y = PLOT.top + PLOT.height + 11;
+const N_Y = EDGES_Y + 13;
+const CAPTION_FONT = 11;
+const SMALL_FONT = 10;
+
+interface Drawn {
+  label: string;
+  /** The label cut to the panel's width ("…" at the end). */
+  caption: string;
+  /** Each bin's share of the class's samples. */
+  dens: Float64Array;
+  top: number;
+  total: number;
+  preferred: boolean;
+  cls?: number;
+}
+
+interface Layout {
+  columns: number;
+  width: number;
+  height: number;
+}
+
+export class ClassHistogramGrid {
+  readonly root: HTMLElement;
+  private canvas: HTMLCanvasElement;
+  private readout: HTMLElement;
+  private panels: Drawn[] = [];
+  private edges: Float32Array = new Float32Array(0);
+  private width = 0;
+  private exporting = false;
+  private fitted = new Map<string, string>();
+  /** Where the panels are drawn: a canvas outside the page measures and draws text without restyling the page. */
+  private offscreen: OffscreenCanvas | undefined;
+  private shown: ImageBitmapRenderingContext | null = null;
+  private fittedFont = '';
+
+  constructor() {
+    this.canvas = el('canvas', { className: 'mini-grid-plot', attrs: { role: 'img' } });
+    this.readout = el('div', { className: 'mini-readout', attrs: { 'aria-hidden': 'true', 'data-export-skip': true } });
+    this.root = el('div', { className: 'mini-grid' }, [this.canvas, this.readout]);
+    this.canvas.addEventListener('mousemove', (e) => this.readOut(e.offsetX, e.offsetY));
+    this.canvas.addEventListener('mouseleave', () => setText(this.readout, ''));
+    drawVectorWhileExported(
+      this.root,
+      () => {
+        this.exporting = true;
+        this.drawSvg();
+      },
+      () => {
+        this.exporting = false;
+        this.root.querySelector(':scope > svg')?.remove();
+        this.canvas.hidden = false;
+        this.paint();
+      },
+    );
+    observeWidth(this.root, (w) => {
+      this.width = w;
+      this.paint();
+    });
+  }
+
+  /** Draws `panels` in order; `edges` are the bins' edges, shared by all of them. */
+  update(panels: readonly MiniPanel[], edges: Float32Array): void {
+    this.edges = edges;
+    this.panels = panels.map((p) => {
+      let total = 0;
+      for (let i = 0; i < p.counts.length; i++) total += p.counts[i];
+      const dens = new Float64Array(p.counts.length);
+      let top = 1e-9;
+      for (let i = 0; i < dens.length; i++) {
+        dens[i] = total > 0 ? p.counts[i] / total : 0;
+        if (dens[i] > top) top = dens[i];
+      }
+      return { label: p.label, caption: p.label, dens, top, total, preferred: p.preferred, cls: p.cls };
+    });
+    const preferred = this.panels.find((p) => p.preferred)?.cls;
+    setData(this.canvas, {
+      panels: String(this.panels.length),
+      classes: this.panels.map((p) => p.cls ?? 'other').join(','),
+      preferred: preferred === undefined ? '' : String(preferred),
+      bins: String(this.panels[0]?.dens.length ?? 0),
+    });
+    const aria = `Activation histograms per class: ${this.panels.map((p) => `${p.label}${p.preferred ? ' (preferred)' : ''}, ${describeTotal(p.total)}`).join('; ')}`;
+    if (this.canvas.getAttribute('aria-label') !== aria) this.canvas.setAttribute('aria-label', aria);
+    // Just shown: its width is read now (one layout) rather than drawing a frame later, when the observer reports it.
+    if (this.width <= 0) this.width = Math.floor(this.root.clientWidth);
+    this.paint();
+    setText(this.readout, '');
+  }
+
+  private layout(): Layout {
+    const columns = Math.max(1, Math.min(this.panels.length, Math.floor((this.width + CELL.gap) / (CELL.width + CELL.gap))));
+    const rows = Math.ceil(this.panels.length / columns);
+    return {
+      columns,
+      width: columns * (CELL.width + CELL.gap) - CELL.gap,
+      height: rows > 0 ? rows * (CELL.height + CELL.gap) - CELL.gap : 0,
+    };
+  }
+
+  private origin(i: number, columns: number): [number, number] {
+    return [(i % columns) * (CELL.width + CELL.gap), Math.floor(i / columns) * (CELL.height + CELL.gap)];
+  }
+
+  private paint(): void {
+    if (this.exporting || this.width <= 0) return;
+    const { columns, width, height } = this.layout();
+    setData(this.canvas, { columns: String(columns), cellWidth: String(CELL.width), cellHeight: String(CELL.height), gap: String(CELL.gap) });
+    const ctx = this.drawingContext(width, height);
+    if (!ctx) return;
+    const style = plotStyle(this.canvas);
+    this.fitCaptions(ctx, style.fontFamily);
+    const [lo, hi] = this.edgeLabels();
+    ctx.textBaseline = 'alphabetic';
+    this.panels.forEach((p, i) => {
+      const [x0, y0] = this.origin(i, columns);
+      ctx.strokeStyle = p.preferred ? style.select : style.border;
+      ctx.lineWidth = 1;
+      ctx.beginPath();
+      ctx.roundRect(x0 + 0.5, y0 + 0.5, CELL.width - 1, CELL.height - 1, 3);
+      ctx.stroke();
+      ctx.fillStyle = style.text;
+      ctx.font = `${CAPTION_FONT}px ${style.fontFamily}`;
+      ctx.textAlign = 'left';
+      ctx.fillText(p.caption, x0 + INSET, y0 + CAPTION_Y);
+      ctx.fillStyle = p.preferred ? style.select : style.accent;
+      const { x, y, bw } = bars(p);
+      const base = y0 + PLOT.top + y(0);
+      for (let b = 0; b < p.dens.length; b++) {
+        const top = y0 + PLOT.top + y(p.dens[b]);
+        if (base - top > 0) ctx.fillRect(x0 + INSET + x(b), top, bw, base - top);
+      }
+      ctx.fillStyle = style.muted;
+      ctx.font = `${SMALL_FONT}px ${style.fontFamily}`;
+      ctx.fillText(lo, x0 + INSET, y0 + EDGES_Y);
+      ctx.fillText(nText(p.total), x0 + INSET, y0 + N_Y);
+      ctx.textAlign = 'right';
+      ctx.fillText(hi, x0 + INSET + PLOT.width, y0 + EDGES_Y);
+    });
+    this.shown ??= this.canvas.getContext('bitmaprenderer');
+    this.shown?.transferFromImageBitmap(this.offscreen!.transferToImageBitmap());
+  }
+
+  /**
+   * The off-page canvas at `width` x `height` CSS pixels and the device's pixel ratio, blank, drawing in CSS pixels.
+   * Text on a canvas in the page makes the browser bring the whole page's style up to date first (for the canvas'
+   * inherited font and direction): most of a frame's style work, done twice.
+   */
+  private drawingContext(width: number, height: number): OffscreenCanvasRenderingContext2D | null {
+    const dpr = globalThis.devicePixelRatio || 1;
+    const w = Math.max(1, Math.round(width * dpr));
+    const h = Math.max(1, Math.round(height * dpr));
+    this.offscreen ??= new OffscreenCanvas(w, h);
+    if (this.offscreen.width !== w) this.offscreen.width = w;
+    if (this.offscreen.height !== h) this.offscreen.height = h;
+    if (this.canvas.width !== w) this.canvas.width = w;
+    if (this.canvas.height !== h) this.canvas.height = h;
+    setStyle(this.canvas, 'width', `${width}px`);
+    setStyle(this.canvas, 'height', `${height}px`);
+    const ctx = this.offscreen.getContext('2d');
+    ctx?.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx?.clearRect(0, 0, width, height);
+    return ctx;
+  }
+
+  /** Cuts each label to the panel's width once per label and font (a live run shows the same classes often). */
+  private fitCaptions(ctx: OffscreenCanvasRenderingContext2D, fontFamily: string): void {
+    const font = `${CAPTION_FONT}px ${fontFamily}`;
+    if (font !== this.fittedFont || this.fitted.size > 2000) {
+      this.fitted.clear();
+      this.fittedFont = font;
+    }
+    ctx.font = font;
+    for (const p of this.panels) {
+      let caption = this.fitted.get(p.label);
+      if (caption === undefined) {
+        caption = fitText(ctx, p.label, PLOT.width);
+        this.fitted.set(p.label, caption);
+      }
+      p.caption = caption;
+    }
+  }
+
+  private edgeLabels(): [string, string] {
+    const e = this.edges;
+    return e.length > 0 ? [fmtNum(e[0], 2), fmtNum(e[e.length - 1], 2)] : ['', ''];
+  }
+
+  /** The panel and bin under the pointer, in words. */
+  private readOut(px: number, py: number): void {
+    const { columns } = this.layout();
+    const stride = { x: CELL.width + CELL.gap, y: CELL.height + CELL.gap };
+    const col = Math.floor(px / stride.x);
+    const row = Math.floor(py / stride.y);
+    const i = row * columns + col;
+    const p = col < columns && px - col * stride.x < CELL.width && py - row * stride.y < CELL.height ? this.panels[i] : undefined;
+    if (!p) {
+      setText(this.readout, '');
+      return;
+    }
+    const parts = [`${p.label}${p.preferred ? ' (preferred class)' : ''}`, describeTotal(p.total)];
+    const B = p.dens.length;
+    const bx = px - col * stride.x - INSET;
+    const by = py - row * stride.y - PLOT.top;
+    if (B > 0 && this.edges.length === B + 1 && by >= 0 && by <= PLOT.height && bx >= 0 && bx < PLOT.width) {
+      const b = Math.min(B - 1, Math.floor(((bx - 2) / (PLOT.width - 4)) * B));
+      if (b >= 0) parts.push(`activation ${fmtNum(this.edges[b], 2)} to ${fmtNum(this.edges[b + 1], 2)}: ${(p.dens[b] * 100).toFixed(1)}% of samples`);
+    } else if (this.edges.length > 0) parts.push(`activation ${this.edgeLabels().join(' to ')}`);
+    setText(this.readout, parts.join(' · '));
+  }
+
+  /** The same panels as SVG elements, over the hidden canvas, while an export reads them. */
+  private drawSvg(): void {
+    const { columns, width, height } = this.layout();
+    this.canvas.hidden = true;
+    const [lo, hi] = this.edgeLabels();
+    const svg = select(this.root)
+      .insert('svg', 'canvas')
+      .attr('class', 'mini-grid-svg')
+      .attr('width', width)
+      .attr('height', height)
+      .attr('role', 'img')
+      .attr('aria-label', this.canvas.getAttribute('aria-label'));
+    const cells = svg
+      .selectAll('g.mini')
+      .data(this.panels)
+      .join('g')
+      .attr('class', (p) => (p.preferred ? 'mini preferred' : 'mini'))
+      .attr('transform', (_, i) => `translate(${this.origin(i, columns).join(',')})`);
+    cells.append('rect').attr('class', 'mini-frame').attr('x', 0.5).attr('y', 0.5).attr('width', CELL.width - 1).attr('height', CELL.height - 1).attr('rx', 3);
+    cells.append('text').attr('class', 'mini-caption').attr('x', INSET).attr('y', CAPTION_Y).text((p) => p.caption);
+    cells
+      .append('path')
+      .attr('class', 'bar')
+      .attr('d', (p) => {
+        const { x, y, bw } = bars(p);
+        let d = '';
+        for (let b = 0; b < p.dens.length; b++) d += `M${INSET + x(b)},${PLOT.top + y(0)}V${PLOT.top + y(p.dens[b])}h${bw}V${PLOT.top + y(0)}Z`;
+        return d;
+      });
+    cells.append('text').attr('class', 'mini-edge').attr('x', INSET).attr('y', EDGES_Y).text(lo);
+    cells.append('text').attr('class', 'mini-edge').attr('x', INSET + PLOT.width).attr('y', EDGES_Y).attr('text-anchor', 'end').text(hi);
+    cells.append('text').attr('class', 'mini-n').attr('x', INSET).attr('y', N_Y).text((p) => nText(p.total));
+  }
+}
+
+/** Bin b's left edge and a density's height inside the plot (linear maps, written out: they run every epoch). */
+function bars(p: Drawn) {
+  const step = (PLOT.width - 4) / Math.max(1, p.dens.length);
+  return {
+    x: (b: number) => 2 + b * step,
+    y: (v: number) => PLOT.height - (v / p.top) * (PLOT.height - 2),
+    bw: Math.max(1, step - 0.5),
+  };
+}
+
+function nText(total: number): string {
+  return total > 0 ? `n = ${total}` : 'no samples recorded';
+}
+
+function describeTotal(total: number): string {
+  return total > 0 ? `${total} samples` : 'no samples recorded';
+}
+
+/** `text`, or as much of it as fits in `width` followed by "…". */
+function fitText(ctx: OffscreenCanvasRenderingContext2D, text: string, width: number): string {
+  if (ctx.measureText(text).width <= width) return text;
+  let lo = 0;
+  let hi = text.length;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (ctx.measureText(`${text.slice(0, mid)}…`).width <= width) lo = mid;
+    else hi = mid - 1;
+  }
+  return `${text.slice(0, lo)}…`;
+}
