@@ -165,7 +165,7 @@ describe('panel', () => {
       const dpr = c.width / c.getBoundingClientRect().width;
       const d = c.dataset;
       const stride = { x: Number(d.cellWidth) + Number(d.gap), y: Number(d.cellHeight) + Number(d.gap) };
-      // The panels arrive as a finished bitmap (a 'bitmaprenderer' canvas): read through a copy.
+      // Read through a copy: that works whichever context the canvas draws with.
       const copy = document.createElement('canvas');
       copy.width = c.width;
       copy.height = c.height;

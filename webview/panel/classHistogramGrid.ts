@@ -3,8 +3,8 @@
 // canvases made the page lay out and paint a hundred-odd boxes each epoch. Hovering a panel reads it out, one
 // aria-label describes them all, and an export draws them as SVG so that exported figures stay vector.
 import { select } from 'd3';
-import { plotStyle } from '../shared/charts/canvasPlot';
-import { el, observeWidth, setData, setStyle, setText } from '../shared/dom';
+import { clearedContext, plotStyle } from '../shared/charts/canvasPlot';
+import { el, observeWidth, setData, setText } from '../shared/dom';
 import { drawVectorWhileExported } from '../shared/export/vectorExport';
 import { fmtNum } from '../shared/format';
 
@@ -53,9 +53,6 @@ export class ClassHistogramGrid {
   private width = 0;
   private exporting = false;
   private fitted = new Map<string, string>();
-  /** Where the panels are drawn: a canvas outside the page measures and draws text without restyling the page. */
-  private offscreen: OffscreenCanvas | undefined;
-  private shown: ImageBitmapRenderingContext | null = null;
   private fittedFont = '';
 
   constructor() {
@@ -126,27 +123,22 @@ export class ClassHistogramGrid {
     return [(i % columns) * (CELL.width + CELL.gap), Math.floor(i / columns) * (CELL.height + CELL.gap)];
   }
 
+  /** In passes by colour and font: each font set on a canvas in the page is parsed and checked against its style. */
   private paint(): void {
     if (this.exporting || this.width <= 0) return;
     const { columns, width, height } = this.layout();
     setData(this.canvas, { columns: String(columns), cellWidth: String(CELL.width), cellHeight: String(CELL.height), gap: String(CELL.gap) });
-    const ctx = this.drawingContext(width, height);
+    const ctx = clearedContext(this.canvas, width, height);
     if (!ctx) return;
     const style = plotStyle(this.canvas);
-    this.fitCaptions(ctx, style.fontFamily);
-    const [lo, hi] = this.edgeLabels();
-    ctx.textBaseline = 'alphabetic';
+    const at = this.panels.map((_, i) => this.origin(i, columns));
+    ctx.lineWidth = 1;
     this.panels.forEach((p, i) => {
-      const [x0, y0] = this.origin(i, columns);
+      const [x0, y0] = at[i];
       ctx.strokeStyle = p.preferred ? style.select : style.border;
-      ctx.lineWidth = 1;
       ctx.beginPath();
       ctx.roundRect(x0 + 0.5, y0 + 0.5, CELL.width - 1, CELL.height - 1, 3);
       ctx.stroke();
-      ctx.fillStyle = style.text;
-      ctx.font = `${CAPTION_FONT}px ${style.fontFamily}`;
-      ctx.textAlign = 'left';
-      ctx.fillText(p.caption, x0 + INSET, y0 + CAPTION_Y);
       ctx.fillStyle = p.preferred ? style.select : style.accent;
       const { x, y, bw } = bars(p);
       const base = y0 + PLOT.top + y(0);
@@ -154,47 +146,30 @@ export class ClassHistogramGrid {
         const top = y0 + PLOT.top + y(p.dens[b]);
         if (base - top > 0) ctx.fillRect(x0 + INSET + x(b), top, bw, base - top);
       }
-      ctx.fillStyle = style.muted;
-      ctx.font = `${SMALL_FONT}px ${style.fontFamily}`;
-      ctx.fillText(lo, x0 + INSET, y0 + EDGES_Y);
-      ctx.fillText(nText(p.total), x0 + INSET, y0 + N_Y);
-      ctx.textAlign = 'right';
-      ctx.fillText(hi, x0 + INSET + PLOT.width, y0 + EDGES_Y);
     });
-    this.shown ??= this.canvas.getContext('bitmaprenderer');
-    this.shown?.transferFromImageBitmap(this.offscreen!.transferToImageBitmap());
-  }
-
-  /**
-   * The off-page canvas at `width` x `height` CSS pixels and the device's pixel ratio, blank, drawing in CSS pixels.
-   * Text on a canvas in the page makes the browser bring the whole page's style up to date first (for the canvas'
-   * inherited font and direction): most of a frame's style work, done twice.
-   */
-  private drawingContext(width: number, height: number): OffscreenCanvasRenderingContext2D | null {
-    const dpr = globalThis.devicePixelRatio || 1;
-    const w = Math.max(1, Math.round(width * dpr));
-    const h = Math.max(1, Math.round(height * dpr));
-    this.offscreen ??= new OffscreenCanvas(w, h);
-    if (this.offscreen.width !== w) this.offscreen.width = w;
-    if (this.offscreen.height !== h) this.offscreen.height = h;
-    if (this.canvas.width !== w) this.canvas.width = w;
-    if (this.canvas.height !== h) this.canvas.height = h;
-    setStyle(this.canvas, 'width', `${width}px`);
-    setStyle(this.canvas, 'height', `${height}px`);
-    const ctx = this.offscreen.getContext('2d');
-    ctx?.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx?.clearRect(0, 0, width, height);
-    return ctx;
+    ctx.textBaseline = 'alphabetic';
+    ctx.textAlign = 'left';
+    ctx.font = `${CAPTION_FONT}px ${style.fontFamily}`;
+    this.fitCaptions(ctx);
+    ctx.fillStyle = style.text;
+    this.panels.forEach((p, i) => ctx.fillText(p.caption, at[i][0] + INSET, at[i][1] + CAPTION_Y));
+    const [lo, hi] = this.edgeLabels();
+    ctx.font = `${SMALL_FONT}px ${style.fontFamily}`;
+    ctx.fillStyle = style.muted;
+    this.panels.forEach((p, i) => {
+      ctx.fillText(lo, at[i][0] + INSET, at[i][1] + EDGES_Y);
+      ctx.fillText(nText(p.total), at[i][0] + INSET, at[i][1] + N_Y);
+    });
+    ctx.textAlign = 'right';
+    this.panels.forEach((_, i) => ctx.fillText(hi, at[i][0] + INSET + PLOT.width, at[i][1] + EDGES_Y));
   }
 
   /** Cuts each label to the panel's width once per label and font (a live run shows the same classes often). */
-  private fitCaptions(ctx: OffscreenCanvasRenderingContext2D, fontFamily: string): void {
-    const font = `${CAPTION_FONT}px ${fontFamily}`;
-    if (font !== this.fittedFont || this.fitted.size > 2000) {
+  private fitCaptions(ctx: CanvasRenderingContext2D): void {
+    if (ctx.font !== this.fittedFont || this.fitted.size > 2000) {
       this.fitted.clear();
-      this.fittedFont = font;
+      this.fittedFont = ctx.font;
     }
-    ctx.font = font;
     for (const p of this.panels) {
       let caption = this.fitted.get(p.label);
       if (caption === undefined) {
@@ -287,7 +262,7 @@ function describeTotal(total: number): string {
 }
 
 /** `text`, or as much of it as fits in `width` followed by "…". */
-function fitText(ctx: OffscreenCanvasRenderingContext2D, text: string, width: number): string {
+function fitText(ctx: CanvasRenderingContext2D, text: string, width: number): string {
   if (ctx.measureText(text).width <= width) return text;
   let lo = 0;
   let hi = text.length;

@@ -67,6 +67,7 @@ export class UnitView {
   private exporting = false;
   private classBands: ScaleBand<number> | undefined;
   private classScaleFor = '';
+  private yTop: { shown: string; top: number } | undefined;
 
   /** `onStep(+1)` opens the next unit down the SI ranking, `onStep(-1)` the one above. */
   constructor(container: HTMLElement, onClose: () => void, onStep: (delta: 1 | -1) => void) {
@@ -165,8 +166,7 @@ export class UnitView {
     });
     const x = this.classScale(C, width);
     const y = scaleLinear()
-      .domain([0, Math.max(1e-6, max(means) ?? 1)])
-      .nice(4)
+      .domain([0, this.barsTop(`${layer.layer}|${unit}`, Math.max(1e-6, max(means) ?? 1))])
       .range([h - bottom, BAR_MARGIN.top]);
     const yAxis = svg.selectAll<SVGGElement, null>('g.y-axis').data([null]).join('g');
     setAttrs(yAxis, { class: 'axis y-axis', transform: `translate(${BAR_MARGIN.left},0)` });
@@ -244,6 +244,19 @@ export class UnitView {
       .join('text');
     setAttrs(xTitle, { class: 'axis-title x-title', x: (BAR_MARGIN.left + width - BAR_MARGIN.right) / 2, y: h - 6, 'text-anchor': 'middle' });
     setTexts(xTitle, (t) => t);
+  }
+
+  /**
+   * The top of the mean-activation axis: a nice value above the tallest bar, kept from epoch to epoch while that bar
+   * stays above half of it. A live run then shows its bars grow and shrink against a still axis (and the axis is
+   * not redrawn each epoch); another unit or layer starts afresh.
+   */
+  private barsTop(shown: string, tallest: number): number {
+    const kept = this.yTop;
+    if (kept && kept.shown === shown && tallest <= kept.top && tallest > kept.top / 2) return kept.top;
+    const top = scaleLinear().domain([0, tallest]).nice(4).domain()[1];
+    this.yTop = { shown, top };
+    return top;
   }
 
   /** The class axis' band scale, made again only when the class count or width changes (its domain is a hash map). */
