@@ -12,8 +12,6 @@ const FIXTURE = 'mnist-small-cnn-synthetic.json';
 
 const web = useBrowser();
 
-
-
 function fixture(): any[] {
   const events = loadFixture(FIXTURE);
   // A schedule that starts at -1: the header must say so before the first epoch ends.
@@ -33,8 +31,6 @@ async function pickLayer(page: Page, layer: string): Promise<void> {
   await frame(page);
 }
 
-/** Boxes of two elements overlap. */
-/** How many pixels each training-curve canvas (the lines over the SVG axes) has painted. */
 /** One unit's slice of a layer's class histograms, as the host answers requestUnitHistograms. */
 function unitHistograms(h: any, unit: number): unknown {
   const { bins: B, classes: C } = h;
@@ -49,6 +45,7 @@ function unitHistograms(h: any, unit: number): unknown {
   };
 }
 
+/** How many pixels each training-curve canvas (the lines over the SVG axes) has painted. */
 async function paintedPixels(page: Page): Promise<number[]> {
   return page.$$eval('.curves canvas.plot', (canvases) =>
     canvases.map((c) => {
@@ -61,6 +58,7 @@ async function paintedPixels(page: Page): Promise<number[]> {
   );
 }
 
+/** Boxes of two elements overlap. */
 async function overlap(page: Page, a: string, b: string): Promise<boolean> {
   return page.evaluate(
     ([sa, sb]) => {
@@ -232,6 +230,67 @@ describe('the panel on a finished run', () => {
     });
     assert.match(label.text, /^μ rest = /);
     assert.ok(label.bottom <= barsTop + 0.5, `the μ rest key (bottom ${label.bottom}) sits above the tallest bar (top ${barsTop})`);
+  });
+});
+
+describe('the unit bar chart across epochs', () => {
+  it('keeps its mean-activation axis while the tallest bar stays above half of it, and starts afresh for another unit', async () => {
+    const events = fixture();
+    const runId = events[1].runId;
+    const page = await openApp(web.browser, web.url, { surface: 'panel', width: 1280, height: 1000 });
+    await send(page, { type: 'snapshot', surface: 'panel', runs: [] });
+    const start = events.findIndex((e) => e.type === 'selectivity');
+    await sendEvents(page, events.slice(0, start));
+    // A 64-unit, 10-class layer whose unit 0 has these class means (its other means are below 1).
+    const epoch = (n: number, tallest: number) =>
+      page.evaluate(
+        ([id, e, top]) => {
+          const h = (globalThis as any).harness;
+          const event = h.bigLayerEvent(id, e, 64, 10);
+          const means = event.layers[0].classMeans;
+          for (let c = 0; c < 10; c++) means[c] = c === 3 ? top : 0.1 * (c + 1) * Math.min(1, top / 2);
+          event.layers[0].preferred[0] = 3;
+          h.send({ type: 'event', event });
+        },
+        [runId, n, tallest] as [string, number, number],
+      );
+    const axisTop = () => page.$$eval('.unit-bars g.y-axis .tick text', (t) => Math.max(...t.map((x) => Number(x.textContent))));
+    const barShare = () =>
+      page.$eval('.unit-bars', (host) => {
+        const bar = host.querySelector('rect.bar.preferred').getBoundingClientRect();
+        const ticks = Array.from(host.querySelectorAll('g.y-axis .tick line')).map((l: any) => l.getBoundingClientRect().top);
+        return bar.height / (Math.max(...ticks) - Math.min(...ticks));
+      });
+    await epoch(5, 3.7);
+    await frame(page);
+    // Unit 0 from the heatmap's keyboard list: Home is the highest SI; step down until unit 0 is open.
+    await page.focus('.heat-canvas');
+    await page.keyboard.press('Home');
+    await page.keyboard.press('Enter');
+    await frame(page);
+    for (let i = 0; i < 64 && (await page.getAttribute('.unit-view', 'data-unit')) !== '0'; i++) {
+      await page.click('.unit-view .step-next');
+      await frame(page);
+    }
+    assert.equal(await page.getAttribute('.unit-view', 'data-unit'), '0');
+    assert.equal(await axisTop(), 4);
+    await epoch(6, 2.5);
+    await frame(page);
+    assert.equal(await axisTop(), 4, 'the axis stays while the tallest bar is above half of it');
+    assert.ok(Math.abs((await barShare()) - 2.5 / 4) < 0.02, 'the bar is drawn against the kept axis');
+    await page.click('.unit-view .step-next');
+    await frame(page);
+    await page.click('.unit-view .step-prev');
+    await frame(page);
+    assert.equal(await page.getAttribute('.unit-view', 'data-unit'), '0');
+    assert.equal(await axisTop(), 2.5, 'back on the unit: its axis fits its bars again');
+    await epoch(7, 1.2);
+    await frame(page);
+    assert.equal(await axisTop(), 1.5, 'the tallest bar fell below half: the axis shrinks');
+    await epoch(8, 5);
+    await frame(page);
+    assert.equal(await axisTop(), 5, 'a bar above the axis: it grows');
+    await page.close();
   });
 });
 
