@@ -351,6 +351,17 @@ describe('arrays the host sends on request (detail 8)', () => {
       panels.readouts.map((t) => t.split(' · ')[1]),
       panels.classes.map((c) => (total(Number(c)) > 0 ? `${total(Number(c))} samples` : 'no samples recorded')),
     );
+    // Over a bar: that bin's range and its share of the class's samples.
+    const c0 = Number(panels.classes[0]);
+    const bin = counts.slice((unit * C + c0) * B, (unit * C + c0 + 1) * B).findIndex((n) => n > 0);
+    const [left, top, width, height] = (await page.getAttribute('.mini-grid-plot', 'data-plot'))!.split(',').map(Number);
+    await page.hover('.mini-grid-plot', { position: { x: left + 2 + ((bin + 0.5) * (width - 4)) / B, y: top + height - 1 } });
+    const share = ((counts[(unit * C + c0) * B + bin] / total(c0)) * 100).toFixed(1);
+    assert.match((await page.textContent('.mini-readout')) ?? '', new RegExp(`· activation -?[\\d.]+ to -?[\\d.]+: ${share.replace('.', '\\.')}% of samples$`));
+    // Redrawn under the still pointer (by a theme change here; a new epoch redraws the same way): the readout stays.
+    await page.evaluate(() => (globalThis as any).harness.setTheme('vscode-light'));
+    await frame(page);
+    assert.match((await page.textContent('.mini-readout')) ?? '', new RegExp(`${share.replace('.', '\\.')}% of samples$`));
     // The panel told the host which layer and unit it follows.
     assert.deepEqual((await posted(page)).filter((m) => m.type === 'showLayer').at(-1), { type: 'showLayer', runId, layer: 'fc1', unit });
     await page.close();

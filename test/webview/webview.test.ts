@@ -531,4 +531,44 @@ describe('throughput', () => {
     assert.ok(ms < 2000, `took ${ms} ms`);
     await page.close();
   });
+  it('shows a new epoch in one frame: the heatmap image with the rest of the panel, and a progress bar that does not animate', async () => {
+    const events = loadFixture(FIXTURE);
+    const page = await openApp(web.browser, web.url, { surface: 'panel', width: 1200, height: 900 });
+    await send(page, { type: 'snapshot', surface: 'panel', runs: [] });
+    const cut = events.findIndex((e) => e.type === 'selectivity' && e.epoch === 2);
+    await sendEvents(page, events.slice(0, cut));
+    // Which animation frame each part of the page was written in when epoch 2's selectivity arrives.
+    const frames = await page.evaluate(async (next) => {
+      const g = globalThis as any;
+      let frame = 0;
+      let raf: number;
+      const tick = () => {
+        frame++;
+        raf = g.requestAnimationFrame(tick);
+      };
+      raf = g.requestAnimationFrame(tick);
+      const written = new Map<string, Set<number>>();
+      const observer = new g.MutationObserver((records: any[]) => {
+        for (const r of records) {
+          const node = r.target.nodeType === 1 ? (r.target as any) : r.target.parentElement;
+          if (r.type === 'attributes' && r.attributeName === 'aria-busy') continue;
+          const part = node?.closest('.heat-card') ? 'heatmap' : node?.closest('.hist-card') ? 'histogram' : node?.closest('.network-si') ? 'network SI' : undefined;
+          if (part) written.set(part, (written.get(part) ?? new Set()).add(frame));
+        }
+      });
+      observer.observe(document.body, { subtree: true, attributes: true, childList: true, characterData: true });
+      g.harness.sendEvents(next);
+      await g.harness.frame();
+      observer.disconnect();
+      g.cancelAnimationFrame(raf);
+      return Object.fromEntries([...written].map(([k, v]) => [k, [...v]]));
+    }, [events[cut]]);
+    assert.deepEqual(Object.keys(frames).sort(), ['heatmap', 'histogram', 'network SI']);
+    const all = new Set(Object.values(frames).flat());
+    assert.equal(all.size, 1, `every part written in the same frame: ${JSON.stringify(frames)}`);
+    // The header's progress bar jumps to each new value (a width transition would paint the page for 100 ms).
+    const transition = await page.$eval('.run-header vscode-progress-bar', (bar) => getComputedStyle(bar.shadowRoot!.querySelector('.indicator')!).transitionDuration);
+    assert.equal(transition, '0s');
+    await page.close();
+  });
 });

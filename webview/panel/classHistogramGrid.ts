@@ -20,6 +20,8 @@ export interface MiniPanel {
 const CELL = { width: 164, height: 92, gap: 10 } as const;
 const INSET = 7;
 const PLOT = { top: 21, width: CELL.width - 2 * INSET, height: 40 } as const;
+/** The plot's left, top, width and height inside a cell; its bins span it but 2 px at each side. */
+const PLOT_BOX = `${INSET},${PLOT.top},${PLOT.width},${PLOT.height}`;
 const CAPTION_Y = 15;
 const EDGES_Y = PLOT.top + PLOT.height + 11;
 const N_Y = EDGES_Y + 13;
@@ -54,13 +56,21 @@ export class ClassHistogramGrid {
   private exporting = false;
   private fitted = new Map<string, string>();
   private fittedFont = '';
+  /** Where the pointer is over the canvas (CSS pixels), while it is. */
+  private pointer: [number, number] | undefined;
 
   constructor() {
     this.canvas = el('canvas', { className: 'mini-grid-plot', attrs: { role: 'img' } });
     this.readout = el('div', { className: 'mini-readout', attrs: { 'aria-hidden': 'true', 'data-export-skip': true } });
     this.root = el('div', { className: 'mini-grid' }, [this.canvas, this.readout]);
-    this.canvas.addEventListener('mousemove', (e) => this.readOut(e.offsetX, e.offsetY));
-    this.canvas.addEventListener('mouseleave', () => setText(this.readout, ''));
+    this.canvas.addEventListener('mousemove', (e) => {
+      this.pointer = [e.offsetX, e.offsetY];
+      this.readOut();
+    });
+    this.canvas.addEventListener('mouseleave', () => {
+      this.pointer = undefined;
+      this.readOut();
+    });
     drawVectorWhileExported(
       this.root,
       () => {
@@ -106,7 +116,8 @@ export class ClassHistogramGrid {
     // Just shown: its width is read now (one layout) rather than drawing a frame later, when the observer reports it.
     if (this.width <= 0) this.width = Math.floor(this.root.clientWidth);
     this.paint();
-    setText(this.readout, '');
+    // A new epoch under a still pointer: the readout follows the panel it is over.
+    this.readOut();
   }
 
   private layout(): Layout {
@@ -127,7 +138,8 @@ export class ClassHistogramGrid {
   private paint(): void {
     if (this.exporting || this.width <= 0) return;
     const { columns, width, height } = this.layout();
-    setData(this.canvas, { columns: String(columns), cellWidth: String(CELL.width), cellHeight: String(CELL.height), gap: String(CELL.gap) });
+    // The geometry, for whoever reads the drawing (the webview tests): a cell's box and, inside it, the bars' plot.
+    setData(this.canvas, { columns: String(columns), cellWidth: String(CELL.width), cellHeight: String(CELL.height), gap: String(CELL.gap), plot: PLOT_BOX });
     const ctx = clearedContext(this.canvas, width, height);
     if (!ctx) return;
     const style = plotStyle(this.canvas);
@@ -186,7 +198,12 @@ export class ClassHistogramGrid {
   }
 
   /** The panel and bin under the pointer, in words. */
-  private readOut(px: number, py: number): void {
+  private readOut(): void {
+    if (!this.pointer) {
+      setText(this.readout, '');
+      return;
+    }
+    const [px, py] = this.pointer;
     const { columns } = this.layout();
     const stride = { x: CELL.width + CELL.gap, y: CELL.height + CELL.gap };
     const col = Math.floor(px / stride.x);

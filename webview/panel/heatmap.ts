@@ -9,6 +9,7 @@ import { el, observeWidth, setData, setHidden, setStyle, setText } from '../shar
 import { className, fmtNum, fmtSI } from '../shared/format';
 import { palette, type Palette } from '../shared/theme';
 import { unitsBySI } from '../shared/unitOrder';
+import type { HeatmapPixels, HeatmapPixelsJob } from './heatmapPixels';
 import { HeatmapBuilder } from './heatmapWorker';
 
 export interface HeatmapInput {
@@ -23,6 +24,11 @@ export interface HeatmapInput {
 export interface HeatmapOptions {
   maxHeight: number;
   onSelectUnit: (unit: number) => void;
+  /**
+   * A built image waits for the page's next render, which shows it with `showBuilt` (so that it reaches the
+   * screen in the same frame as the rest of an epoch): the page renders again when this is called.
+   */
+  onBuilt: () => void;
 }
 
 const GUTTER = 46;
@@ -51,6 +57,8 @@ export class Heatmap {
   private buildId = 0;
   /** The input whose image is being built. */
   private target: HeatmapInput | undefined;
+  /** Shows the image that came back from the builder, with its rows, labels and tooltip. */
+  private built: (() => void) | undefined;
   private builtFor: unknown[] = [];
   private width = 0;
   private input: HeatmapInput | undefined;
@@ -177,32 +185,53 @@ export class Heatmap {
     const job = { classMeans, order: unitsBySI(si), units: U, classes: C, rows, norm: input.norm, ramp: this.rampWords(pal) };
     void this.builder.build(job).then(({ pixels, globalMax }) => {
       if (id !== this.buildId) return;
-      const target = this.target!;
-      this.target = undefined;
-      this.root.removeAttribute('aria-busy');
-      const prev = this.input;
-      this.input = target;
-      if (prev?.layer.layer !== target.layer.layer) {
-        this.cursorRow = 0;
-        this.cursorClass = 0;
-      }
-      this.order = job.order;
-      // Resizing a canvas reallocates and clears it: only when the shape changed.
-      if (this.offscreen.width !== C) this.offscreen.width = C;
-      if (this.offscreen.height !== rows) this.offscreen.height = rows;
-      this.offscreen.getContext('2d')!.putImageData(new ImageData(new Uint8ClampedArray(pixels.buffer as ArrayBuffer), C, rows), 0, 0);
-      this.drawLegend(pal, target.norm === 'global' ? globalMax : undefined);
-      setData(this.canvas, { rampTop: pal.heatStops[pal.heatStops.length - 1] });
-      this.lastBuildMs = performance.now() - t0;
-      setData(this.root, { buildMs: this.lastBuildMs.toFixed(1), builtIn: this.builder.where });
-      this.layout();
-      this.refreshTooltip(prev?.layer.layer === target.layer.layer);
+      const ms = performance.now() - t0;
+      this.built = () => this.show(id, job, pixels, globalMax, pal, ms);
+      this.options.onBuilt();
     });
+  }
+
+  /** True while an image is being built and not yet shown. */
+  get building(): boolean {
+    return this.target !== undefined;
+  }
+
+  /** Shows an image that was built since the last render. */
+  showBuilt(): void {
+    const show = this.built;
+    this.built = undefined;
+    show?.();
+  }
+
+  private show(id: number, job: HeatmapPixelsJob, pixels: HeatmapPixels['pixels'], globalMax: number, pal: Palette, buildMs: number): void {
+    if (id !== this.buildId) return;
+    const { classes: C, rows } = job;
+    const target = this.target!;
+    this.target = undefined;
+    this.root.removeAttribute('aria-busy');
+    const prev = this.input;
+    this.input = target;
+    if (prev?.layer.layer !== target.layer.layer) {
+      this.cursorRow = 0;
+      this.cursorClass = 0;
+    }
+    this.order = job.order;
+    // Resizing a canvas reallocates and clears it: only when the shape changed.
+    if (this.offscreen.width !== C) this.offscreen.width = C;
+    if (this.offscreen.height !== rows) this.offscreen.height = rows;
+    this.offscreen.getContext('2d')!.putImageData(new ImageData(new Uint8ClampedArray(pixels.buffer as ArrayBuffer), C, rows), 0, 0);
+    this.drawLegend(pal, target.norm === 'global' ? globalMax : undefined);
+    setData(this.canvas, { rampTop: pal.heatStops[pal.heatStops.length - 1] });
+    this.lastBuildMs = buildMs;
+    setData(this.root, { buildMs: this.lastBuildMs.toFixed(1), builtIn: this.builder.where });
+    this.layout();
+    this.refreshTooltip(prev?.layer.layer === target.layer.layer);
   }
 
   /** Forgets an image still being built (the layer went away or lost its class means). */
   private cancelBuild(): void {
     if (!this.target) return;
+    this.built = undefined;
     this.buildId++;
     this.target = undefined;
     this.builtFor = [];

@@ -4,7 +4,7 @@ import { findLayer } from '../../src/protocol/runView';
 import type { LayerSelectivity } from '../../src/protocol/selectivity';
 import { SIHistogram } from '../shared/charts/siHistogram';
 import { LayerPicker } from '../shared/controls';
-import { ChangeGate, el, setHidden } from '../shared/dom';
+import { ChangeGate, el, setHidden, setText } from '../shared/dom';
 import { className, fmtSI } from '../shared/format';
 import { RunHeader } from '../shared/runHeader';
 import type { Availability } from '../shared/layerData';
@@ -89,7 +89,7 @@ export function createPanel(app: HTMLElement, store: Store, analyses: AnalysesSt
   // A unit is always picked in the layer on screen (which may be the default layer, never picked explicitly).
   const selectUnit = (unit: number) => store.select({ unit, layer: resolve(store).layerName });
   const histogram = new SIHistogram(histCard, { height: 200, bins: 20, interactive: true, onSelectUnit: selectUnit });
-  const heatmap = new Heatmap(heatCard, { maxHeight: 420, onSelectUnit: selectUnit });
+  const heatmap = new Heatmap(heatCard, { maxHeight: 420, onSelectUnit: selectUnit, onBuilt: () => store.changed() });
   const unitView = new UnitView(
     content,
     () => store.select({ unit: undefined }),
@@ -124,6 +124,9 @@ export function createPanel(app: HTMLElement, store: Store, analyses: AnalysesSt
   /** A unit was just picked and its histograms are still on the way: the view grows when they come. */
   let scrollWhenReady = false;
   let shown = '';
+  /** Since when the panel has been waiting for the heatmap's image, and the timer that stops waiting. */
+  let holdingSince: number | undefined;
+  let holdTimer = 0;
 
   /** Tells the host which layer and unit to send along with new epochs (only while following the newest). */
   function announceShown(r: Resolved): void {
@@ -136,8 +139,47 @@ export function createPanel(app: HTMLElement, store: Store, analyses: AnalysesSt
     post(message);
   }
 
+  function updateHeatmap(r: Resolved): void {
+    const pal = palette();
+    const held = findLayer(r.entry, r.layerName);
+    if (heatGate.changed([r.layer, r.layerStatus, held, r.unit, r.classNames, store.ui.norm, pal.version])) {
+      setText(heatTitle, held ? `Class means · ${held.units} units × ${held.classes} classes, sorted by SI` : 'Class means');
+      if (r.layer && r.entry && r.layerStatus === 'ready') {
+        heatmap.update({ layer: r.layer, epoch: r.entry.epoch, classNames: r.classNames, selectedUnit: r.unit, norm: store.ui.norm });
+      } else if (held && r.entry) {
+        heatmap.unavailable(
+          r.layerStatus === 'loading'
+            ? { loading: true, text: `Loading the class means of epoch ${r.entry.epoch}…` }
+            : { loading: false, text: `No class means for epoch ${r.entry.epoch}: ${r.layerMissing ?? 'they were dropped to save memory.'}` },
+        );
+      } else heatmap.update(undefined);
+    }
+  }
+
+  /**
+   * While the heatmap's image is being built (off the main thread, a few ms), the rest of the panel waits for it, up
+   * to HOLD_MS, so that an epoch reaches the screen in one frame: every frame costs this page several ms of style,
+   * layout, paint and compositing, whatever changed in it.
+   */
+  function holdForImage(): boolean {
+    const now = performance.now();
+    holdingSince ??= now;
+    const left = HOLD_MS - (now - holdingSince);
+    if (left <= 0) return false;
+    clearTimeout(holdTimer);
+    holdTimer = window.setTimeout(() => store.changed(), left);
+    return true;
+  }
+
   function render(): void {
     const r = resolve(store);
+    heatmap.showBuilt();
+    if (r.run) {
+      updateHeatmap(r);
+      if (heatmap.building && holdForImage()) return;
+    }
+    holdingSince = undefined;
+    clearTimeout(holdTimer);
     header.update(store.runs, r.run);
     setHidden(empty, !!r.run);
     setHidden(content, !r.run);
@@ -166,21 +208,6 @@ export function createPanel(app: HTMLElement, store: Store, analyses: AnalysesSt
             }
           : undefined,
       );
-    }
-    const held = findLayer(r.entry, r.layerName);
-    if (heatGate.changed([r.layer, r.layerStatus, held, r.unit, r.classNames, store.ui.norm, pal.version])) {
-      heatTitle.textContent = held
-        ? `Class means · ${held.units} units × ${held.classes} classes, sorted by SI`
-        : 'Class means';
-      if (r.layer && r.entry && r.layerStatus === 'ready') {
-        heatmap.update({ layer: r.layer, epoch: r.entry.epoch, classNames: r.classNames, selectedUnit: r.unit, norm: store.ui.norm });
-      } else if (held && r.entry) {
-        heatmap.unavailable(
-          r.layerStatus === 'loading'
-            ? { loading: true, text: `Loading the class means of epoch ${r.entry.epoch}…` }
-            : { loading: false, text: `No class means for epoch ${r.entry.epoch}: ${r.layerMissing ?? 'they were dropped to save memory.'}` },
-        );
-      } else heatmap.update(undefined);
     }
     const responses = unitResponses(store, r);
     if (unitGate.changed([r.layer, r.unit, r.classNames, responses.key, responses.status, r.run.meta, pal.version])) {
@@ -235,6 +262,9 @@ function unitResponses(store: Store, r: Resolved): { key: unknown; value?: UnitR
     status: lookup.status,
   };
 }
+
+/** The longest the panel waits for the heatmap's image before it draws the rest without it. */
+const HOLD_MS = 150;
 
 const statsCache = new WeakMap<LayerSelectivity, string>();
 
