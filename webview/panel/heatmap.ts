@@ -196,6 +196,11 @@ export class Heatmap {
     return this.target !== undefined;
   }
 
+  /** The layer of the image on screen. */
+  get shownLayer(): string | undefined {
+    return this.input?.layer.layer;
+  }
+
   /** Shows an image that was built since the last render. */
   showBuilt(): void {
     const show = this.built;

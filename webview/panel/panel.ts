@@ -89,7 +89,7 @@ export function createPanel(app: HTMLElement, store: Store, analyses: AnalysesSt
   // A unit is always picked in the layer on screen (which may be the default layer, never picked explicitly).
   const selectUnit = (unit: number) => store.select({ unit, layer: resolve(store).layerName });
   const histogram = new SIHistogram(histCard, { height: 200, bins: 20, interactive: true, onSelectUnit: selectUnit });
-  const heatmap = new Heatmap(heatCard, { maxHeight: 420, onSelectUnit: selectUnit, onBuilt: () => store.changed() });
+  const heatmap = new Heatmap(heatCard, { maxHeight: 420, onSelectUnit: selectUnit, onBuilt: () => imageBuilt() });
   const unitView = new UnitView(
     content,
     () => store.select({ unit: undefined }),
@@ -157,10 +157,16 @@ export function createPanel(app: HTMLElement, store: Store, analyses: AnalysesSt
   }
 
   /**
-   * While the heatmap's image is being built (off the main thread, a few ms), the rest of the panel waits for it, up
-   * to HOLD_MS, so that an epoch reaches the screen in one frame: every frame costs this page several ms of style,
-   * layout, paint and compositing, whatever changed in it.
+   * While the heatmap's image of a new epoch is being built (off the main thread, a few ms), the rest of the panel
+   * waits for it, up to HOLD_MS, so that the epoch reaches the screen in one frame: every frame costs this page
+   * several ms of style, layout, paint and compositing, whatever changed in it.
    */
+  /** The panel waits for this image: it draws it with everything else. Otherwise it goes on screen now, alone. */
+  function imageBuilt(): void {
+    if (holdingSince !== undefined) store.changed();
+    else heatmap.showBuilt();
+  }
+
   function holdForImage(): boolean {
     const now = performance.now();
     holdingSince ??= now;
@@ -176,7 +182,10 @@ export function createPanel(app: HTMLElement, store: Store, analyses: AnalysesSt
     heatmap.showBuilt();
     if (r.run) {
       updateHeatmap(r);
-      if (heatmap.building && holdForImage()) return;
+      // Only for a live run's next epoch of the layer on screen: a pick or a scrub shows at once (the picker and
+      // scrubber have drawn themselves already), and the heatmap follows.
+      const nextEpoch = store.ui.epoch === undefined && heatmap.shownLayer === r.layerName;
+      if (heatmap.building && nextEpoch && holdForImage()) return;
     }
     holdingSince = undefined;
     clearTimeout(holdTimer);
