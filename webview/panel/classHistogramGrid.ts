@@ -61,7 +61,7 @@ export class ClassHistogramGrid {
 
   constructor() {
     this.canvas = el('canvas', { className: 'mini-grid-plot', attrs: { role: 'img' } });
-    this.readout = el('div', { className: 'mini-readout', attrs: { 'aria-hidden': 'true', 'data-export-skip': true } });
+    this.readout = el('div', { className: 'bar-readout mini-readout', attrs: { 'aria-hidden': 'true', 'data-export-skip': true } });
     this.root = el('div', { className: 'mini-grid' }, [this.canvas, this.readout]);
     this.canvas.addEventListener('mousemove', (e) => {
       this.pointer = [e.offsetX, e.offsetY];

@@ -156,17 +156,17 @@ export function createPanel(app: HTMLElement, store: Store, analyses: AnalysesSt
     }
   }
 
-  /**
-   * While the heatmap's image of a new epoch is being built (off the main thread, a few ms), the rest of the panel
-   * waits for it, up to HOLD_MS, so that the epoch reaches the screen in one frame: every frame costs this page
-   * several ms of style, layout, paint and compositing, whatever changed in it.
-   */
   /** The panel waits for this image: it draws it with everything else. Otherwise it goes on screen now, alone. */
   function imageBuilt(): void {
     if (holdingSince !== undefined) store.changed();
     else heatmap.showBuilt();
   }
 
+  /**
+   * While the heatmap's image of a new epoch is being built (off the main thread, a few ms), the rest of the panel
+   * waits for it, up to HOLD_MS, so that the epoch reaches the screen in one frame: every frame costs this page
+   * several ms of style, layout, paint and compositing, whatever changed in it.
+   */
   function holdForImage(): boolean {
     const now = performance.now();
     holdingSince ??= now;
